@@ -77,7 +77,7 @@ export class PciFunction {
   set8(reg: i32, v: u8): void { this.cfg[reg & 0xff] = v; }
   set16(reg: i32, v: u16): void { this.set8(reg, <u8>v); this.set8(reg + 1, <u8>(v >> 8)); }
   set32(reg: i32, v: u32): void { this.set16(reg, <u16>v); this.set16(reg + 2, <u16>(v >> 16)); }
-  get8(reg: i32): u8 { return this.cfg[reg & 0xff]; }
+  get8(reg: i32): u8 { return <u32>reg > 0xff ? 0 : this.cfg[reg]; } // no extended (PCIe) space: reads 0
   get16(reg: i32): u16 { return <u16>this.get8(reg) | (<u16>this.get8(reg + 1) << 8); }
   get32(reg: i32): u32 { return <u32>this.get16(reg) | (<u32>this.get16(reg + 2) << 16); }
 
@@ -128,18 +128,17 @@ export class PciFunction {
   // --- config cycles from the guest ------------------------------------------------------
 
   read(reg: i32, size: i32): i32 {
-    reg &= 0xff;
     if (size == 1) return <i32>this.get8(reg);
     if (size == 2) return <i32>this.get16(reg);
     return <i32>this.get32(reg);
   }
 
   write(reg: i32, size: i32, value: i32): void {
-    reg &= 0xff;
     const n = size == 1 ? 1 : size == 2 ? 2 : 4;
     let touched = false;
     for (let i = 0; i < n; i++) {
-      const r = (reg + i) & 0xff;
+      const r = reg + i;
+      if (<u32>r > 0xff) break; // beyond the 256-byte header (PCIe extended space): dropped
       const v = <u8>(value >>> (8 * i));
       const w = this.wmask[r];
       const c = this.w1cmask[r];

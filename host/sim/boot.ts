@@ -1,0 +1,130 @@
+// `stubdom boot`: boots the default development guest (SeaBIOS on v86, every device ours behind
+// the ioreq path) with progress lines on stderr, our UART's console on stdout (and the terminal's
+// keys into it), and ends cleanly on guest power-off or reset, --timeout, --until, or Ctrl-C.
+// Returns the process exit code: 0 = ended as asked, 1 = --until never matched or a device
+// failed, 2 = usage or set-up error (missing image, missing device module, bad option).
+import { SimMachine, MissingDeviceError, type EndReason } from "./machine.ts";
+import { defaultDevices, type DeviceName } from "./default-guest.ts";
+import { parseBootArgs, BootUsageError, type BootOptions } from "./boot-args.ts";
+import { ConsoleBackend } from "../node/backends/console.ts";
+import { openDiskImage, openIsoImage, memoryImage, BlockImageError, type ImageBlockBackend } from "../node/backends/block-file.ts";
+import { SurfaceBackend } from "../display/surface-backend.ts";
+import { installVgaRom, VgaRomError } from "../display/vga-rom.ts";
+import { screenshot } from "../display/screenshot.ts";
+import { V86StartError } from "./v86-start.ts";
+import { DeviceLoadError } from "../node/device.ts";
+import { LineFile } from "./recorder.ts";
+import { preferOptimizedWasm } from "./v8-tuning.ts";
+
+export interface BootIo {
+  stdout: { write(chunk: Uint8Array | string): unknown };
+  stderr: { write(chunk: string): unknown };
+  /** The terminal: keys go to the guest's serial port; raw mode so Ctrl-C arrives as 0x03. */
+  stdin?: NodeJS.ReadStream | null;
+}
+
+const SETUP_ERRORS = [BootUsageError, BlockImageError, MissingDeviceError, V86StartError, VgaRomError, DeviceLoadError];
+
+export async function boot(argv: readonly string[], io: BootIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  preferOptimizedWasm();
+  try {
+    return await run(parseBootArgs(argv), io);
+  } catch (e) {
+    if (SETUP_ERRORS.some((k) => e instanceof k)) {
+      io.stderr.write(`stubdom boot: ${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function run(o: BootOptions, io: BootIo): Promise<number> {
+  const say = (s: string): void => { if (!o.quiet) io.stderr.write(`[boot] ${s}\n`); };
+  let serialText = "";
+  let matched = false;
+  let m: SimMachine | null = null;
+  const check = (text: string): void => {
+    if (o.until && !matched && o.until.test(text)) { matched = true; m?.end("stopped"); }
+  };
+  const serial = new ConsoleBackend({ echo: { write: (c: Uint8Array) => { io.stdout.write(c); serialText = (serialText + Buffer.from(c).toString("latin1")).slice(-65536); check(serialText); } } });
+  const display = new SurfaceBackend();
+  const images: ImageBlockBackend[] = [];
+  const disk = o.disk ? openDiskImage(o.disk) : undefined;
+  const cd = o.cdrom ? openIsoImage(o.cdrom) : memoryImage(null, { cdrom: true, name: "empty CD-ROM drive" });
+  if (disk) images.push(disk);
+  images.push(cd);
+  const ram = o.ramMb << 20;
+  const { specs, missing } = defaultDevices({ serial, display, ide: { units: [disk, undefined, cd], kinds: [disk ? "disk" : "none", "none", "cdrom", "none"] } }, ram);
+  const present = new Set(specs.map((s) => s.name as DeviceName));
+  for (const why of missing) say(`device missing: ${why}`);
+  if (!present.has("pci")) throw new MissingDeviceError("cannot boot without the pci device (i440FX/PIIX3): build it first");
+  if (o.screenshot && !present.has("vga")) throw new MissingDeviceError("--screenshot needs the vga device, which is not built");
+  if (o.disk && !present.has("ide")) throw new MissingDeviceError("--disk needs the ide device, which is not built");
+  let failures = 0;
+  const record = o.record ? new LineFile(o.record) : null;
+  say(`v86 CPU, ${o.bios ?? "SeaBIOS"}, ${o.ramMb} MiB RAM, devices: ${[...present].join(" ")}`);
+  m = await SimMachine.create({
+    memoryBytes: ram,
+    biosPath: o.bios ?? undefined,
+    kernelPath: o.kernel ?? undefined,
+    initrdPath: o.initrd ?? undefined,
+    cmdline: o.kernel ? o.append : undefined,
+    acpi: present.has("cmos"),
+    devices: specs,
+    record: record?.line,
+    log: (dev, level, text) => { if (level <= 1) say(`${dev}: ${level === 0 ? "error" : "warning"}: ${text}`); },
+    onFailure: (f) => { failures++; say(`device ${f.device} FAILED: ${f.error} (during ${f.during}); it now reads all-ones, the others keep running`); },
+    setup: (rt, sim) => { if (present.has("vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
+  });
+  const machine = m;
+  say(`v86 loaded in ${(machine.v86StartMs / 1000).toFixed(2)} s; devices taken over, starting the CPU`);
+  machine.biosLog.onLine = (line) => {
+    if (o.biosLog) io.stderr.write(`[bios] ${line}\n`);
+    if (line.startsWith("SeaBIOS (version") && !machine.biosLog.lines.slice(0, -1).some((l) => l.startsWith("SeaBIOS (version"))) say(`BIOS banner after ${(machine.elapsedMs() / 1000).toFixed(2)} s`);
+    if (/^(Running option rom|Booting from|No bootable device|ata\d-\d: |DVD\/CD \[)/.test(line)) say(line);
+    check(line);
+  };
+  const ended = new Promise<EndReason>((resolve) => { machine.onEnd = resolve; });
+  const timer = o.timeoutS > 0 ? setTimeout(() => machine.end("timeout"), o.timeoutS * 1000) : null;
+  const onSigint = (): void => machine.end("stopped");
+  process.on("SIGINT", onSigint);
+  const stdin = io.stdin && io.stdin.isTTY ? io.stdin : null;
+  const onKeys = (chunk: Buffer): void => {
+    if (chunk.includes(0x03)) { machine.end("stopped"); return; }
+    serial.type(new Uint8Array(chunk));
+  };
+  if (stdin) { stdin.setRawMode(true); stdin.on("data", onKeys); stdin.resume(); }
+  machine.run();
+  const why = await ended;
+  if (timer) clearTimeout(timer);
+  process.off("SIGINT", onSigint);
+  if (stdin) { stdin.off("data", onKeys); stdin.setRawMode(false); stdin.pause(); }
+  const secs = (machine.elapsedMs() / 1000).toFixed(2);
+  if (machine.fault) { say(`simulator fault: ${machine.fault.stack ?? machine.fault.message}`); failures++; }
+  say(`${describeEnd(why, matched)} after ${secs} s; ioreqs by device: ${JSON.stringify(machine.ioreqsByDevice())}`);
+  if (o.screenshot) {
+    display.refresh();
+    try {
+      screenshot(display, o.screenshot);
+      say(`screenshot written to ${o.screenshot} (${display.width}x${display.height})`);
+    } catch (e) {
+      say(`screenshot failed: ${(e as Error).message}`);
+      failures++;
+    }
+  }
+  await machine.destroy();
+  if (record) { record.close(); say(`ioreq stream written to ${record.path}`); }
+  for (const img of images) img.close();
+  if (o.until && !matched) { say(`--until ${o.until.source} never matched`); return 1; }
+  return failures ? 1 : 0;
+}
+
+function describeEnd(why: EndReason, matched: boolean): string {
+  switch (why) {
+    case "poweroff": return "guest powered off";
+    case "reboot": return "guest asked for a reset (the run ends here)";
+    case "timeout": return "timeout";
+    case "stopped": return matched ? "--until matched" : "stopped";
+    case "fault": return "INTERNAL ERROR in the simulator (see above)";
+  }
+}

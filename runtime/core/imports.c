@@ -1,0 +1,386 @@
+/* runtime/core/imports.c — the ABI v1 host imports (module "host") as wasm2c 1.0.32 names them:
+ * Z_hostZ_<name>(struct Z_host_instance_t *, ...). One definition serves every module; the
+ * instance pointer says which device is calling. Semantics follow host/node/runtime.ts
+ * importsFor() line by line; pointers into module memory are bounds-checked here, and a DMA
+ * pointer outside module memory traps the calling device as V8's RuntimeError does. */
+#include "internal.h"
+#include "abi.h"
+
+#define HOST struct Z_host_instance_t *h
+#define U64(lo, hi) ((uint64_t)(lo) | (uint64_t)(hi) << 32)
+
+static inline void need(HOST, uint32_t cap)
+{
+    /* core_add_device already refused modules importing ungranted capabilities; this keeps a
+     * wrong device table from widening a grant. */
+    if (!(h->dev->mod->caps & cap)) core_trap_from_import("import of an ungranted capability");
+}
+
+static uint8_t *mem_at(struct core_device *dev, uint32_t ptr)
+{
+    uint32_t size;
+    return core_device_memory(dev, &size) + ptr;
+}
+
+void Z_hostZ_log(HOST, uint32_t level, uint32_t ptr, uint32_t len)
+{
+    need(h, CORE_CAP_LOG);
+    if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len)) return;
+    core_log(h->rt, h->dev->name, (int32_t)level, (const char *)mem_at(h->dev, ptr), len);
+}
+
+void core_unmap_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len)
+{
+    if (space == STUBDOM_SPACE_MMIO) {
+        for (unsigned i = 0; i < dev->nvram; i++) {
+            if (dev->vram[i].region == region) {
+                rt->hv.unmap_vram(rt->hv.ctx, base);
+                return;
+            }
+        }
+    }
+    rt->hv.unmap_io_range(rt->hv.ctx, space == STUBDOM_SPACE_PORT ? CORE_RANGE_PORT : CORE_RANGE_MMIO, base, base + len - 1);
+}
+
+void core_map_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len)
+{
+    if (space == STUBDOM_SPACE_MMIO) {
+        for (unsigned i = 0; i < dev->nvram; i++) {
+            if (dev->vram[i].region != region) continue;
+            uint32_t size;
+            uint8_t *mem = core_device_memory(dev, &size);
+            uint64_t n = len < dev->vram[i].len ? len : dev->vram[i].len;
+            rt->hv.map_vram(rt->hv.ctx, base, n, mem + dev->vram[i].ptr, dev->vram[i].len);
+            return;
+        }
+    }
+    rt->hv.map_io_range(rt->hv.ctx, space == STUBDOM_SPACE_PORT ? CORE_RANGE_PORT : CORE_RANGE_MMIO, base, base + len - 1);
+}
+
+void core_unclaim(struct core *rt, struct core_device *dev, int32_t region)
+{
+    struct core_range old;
+    if (core_ranges_remove(&rt->ranges, dev, region, &old)) core_unmap_range(rt, dev, region, old.space, old.base, old.len);
+}
+
+void Z_hostZ_claim(HOST, uint32_t region, uint32_t space, uint32_t base_lo, uint32_t base_hi, uint32_t len)
+{
+    need(h, CORE_CAP_CLAIM);
+    struct core *rt = h->rt;
+    struct core_device *dev = h->dev;
+    uint64_t base = U64(base_lo, base_hi);
+    uint64_t limit = space == STUBDOM_SPACE_PORT ? 0x10000ull : 1ull << 52;
+    char text[200];
+    struct fmt f;
+    fmt_init(&f, text, sizeof text);
+    if ((space != STUBDOM_SPACE_PORT && space != STUBDOM_SPACE_MMIO) || len == 0 || base + len > limit || base > limit) {
+        fmt_str(&f, "claim of region ");
+        fmt_sdec(&f, (int32_t)region);
+        fmt_str(&f, " refused: space ");
+        fmt_sdec(&f, (int32_t)space);
+        fmt_str(&f, " base 0x");
+        fmt_hex(&f, base);
+        fmt_str(&f, " len 0x");
+        fmt_hex(&f, len);
+        core_log(rt, dev->name, 0, text, f.len);
+        return;
+    }
+    const struct core_range *clash = core_ranges_conflict(&rt->ranges, dev, (int32_t)region, (int)space, base, len);
+    if (clash) {
+        fmt_str(&f, "claim of region ");
+        fmt_sdec(&f, (int32_t)region);
+        fmt_str(&f, " at 0x");
+        fmt_hex(&f, base);
+        fmt_str(&f, "+0x");
+        fmt_hex(&f, len);
+        fmt_str(&f, " refused: overlaps ");
+        fmt_str(&f, clash->owner->name);
+        fmt_str(&f, " region ");
+        fmt_sdec(&f, clash->region);
+        core_log(rt, dev->name, 0, text, f.len);
+        core_unclaim(rt, dev, (int32_t)region);
+        return;
+    }
+    struct core_range old;
+    int had = core_ranges_set(&rt->ranges, dev, (int32_t)region, (int)space, base, len, &old);
+    if (had < 0) {
+        core_log(rt, dev->name, 0, "claim refused: range table full", 31);
+        return;
+    }
+    if (had && old.base == base && old.len == len && old.space == (int)space) return;
+    if (had) core_unmap_range(rt, dev, (int32_t)region, old.space, old.base, old.len);
+    core_map_range(rt, dev, (int32_t)region, (int)space, base, len);
+}
+
+void Z_hostZ_unclaim(HOST, uint32_t region)
+{
+    need(h, CORE_CAP_CLAIM);
+    core_unclaim(h->rt, h->dev, (int32_t)region);
+}
+
+void Z_hostZ_pci_register(HOST, uint32_t bdf)
+{
+    need(h, CORE_CAP_PCI);
+    struct core *rt = h->rt;
+    struct core_device *dev = h->dev;
+    bdf &= 0xffff;
+    for (unsigned i = 0; i < rt->npci; i++) {
+        if (rt->pci[i].bdf != bdf) continue;
+        if (rt->pci[i].owner == dev) return;
+        char text[128];
+        struct fmt f;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, "pci_register ");
+        fmt_bdf(&f, bdf);
+        fmt_str(&f, " refused: owned by ");
+        fmt_str(&f, rt->pci[i].owner->name);
+        core_log(rt, dev->name, 0, text, f.len);
+        return;
+    }
+    if (rt->npci == CORE_MAX_PCI || dev->nbdfs == CORE_MAX_BDFS) {
+        core_log(rt, dev->name, 0, "pci_register refused: table full", 32);
+        return;
+    }
+    rt->pci[rt->npci].bdf = (uint16_t)bdf;
+    rt->pci[rt->npci].owner = dev;
+    rt->npci++;
+    dev->bdfs[dev->nbdfs++] = (uint16_t)bdf;
+    rt->hv.map_io_range(rt->hv.ctx, CORE_RANGE_PCI, bdf, bdf);
+}
+
+void Z_hostZ_irq_set(HOST, uint32_t pin, uint32_t level)
+{
+    need(h, CORE_CAP_IRQ);
+    core_set_irq(h->rt, h->dev, pin, level);
+}
+
+uint32_t Z_hostZ_dma_read(HOST, uint32_t lo, uint32_t hi, uint32_t ptr, uint32_t len)
+{
+    need(h, CORE_CAP_DMA);
+    if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len)) {
+        char text[128];
+        struct fmt f;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, "dma_read into module memory out of bounds (ptr 0x");
+        fmt_hex(&f, ptr);
+        fmt_str(&f, " len ");
+        fmt_sdec(&f, (int32_t)len);
+        fmt_str(&f, ")");
+        core_trap_from_import(text);
+    }
+    return h->rt->ram.read(h->rt->ram.ctx, U64(lo, hi), mem_at(h->dev, ptr), len) ? STUBDOM_DMA_OK : STUBDOM_DMA_FAULT;
+}
+
+uint32_t Z_hostZ_dma_write(HOST, uint32_t lo, uint32_t hi, uint32_t ptr, uint32_t len)
+{
+    need(h, CORE_CAP_DMA);
+    if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len)) {
+        char text[128];
+        struct fmt f;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, "dma_write from module memory out of bounds (ptr 0x");
+        fmt_hex(&f, ptr);
+        fmt_str(&f, " len ");
+        fmt_sdec(&f, (int32_t)len);
+        fmt_str(&f, ")");
+        core_trap_from_import(text);
+    }
+    return h->rt->ram.write(h->rt->ram.ctx, U64(lo, hi), mem_at(h->dev, ptr), len) ? STUBDOM_DMA_OK : STUBDOM_DMA_FAULT;
+}
+
+void Z_hostZ_timer_arm(HOST, uint32_t id, uint32_t ns_lo, uint32_t ns_hi)
+{
+    need(h, CORE_CAP_TIMER);
+    core_timer_arm(h->rt, h->dev, (int32_t)id, U64(ns_lo, ns_hi));
+}
+
+void Z_hostZ_timer_cancel(HOST, uint32_t id)
+{
+    need(h, CORE_CAP_TIMER);
+    core_timer_cancel(h->rt, h->dev, (int32_t)id);
+}
+
+uint32_t Z_hostZ_now_lo(HOST)
+{
+    need(h, CORE_CAP_TIMER);
+    return (uint32_t)h->rt->now;
+}
+
+uint32_t Z_hostZ_now_hi(HOST)
+{
+    need(h, CORE_CAP_TIMER);
+    return (uint32_t)(h->rt->now >> 32);
+}
+
+void Z_hostZ_platform(HOST, uint32_t kind, uint32_t a, uint32_t b)
+{
+    need(h, CORE_CAP_PLATFORM);
+    struct core *rt = h->rt;
+    switch (kind) {
+    case STUBDOM_PLATFORM_RESET: rt->hv.shutdown(rt->hv.ctx, CORE_SHUTDOWN_REBOOT); break;
+    case STUBDOM_PLATFORM_POWEROFF: rt->hv.shutdown(rt->hv.ctx, CORE_SHUTDOWN_POWEROFF); break;
+    case STUBDOM_PLATFORM_A20: rt->hv.platform_change(rt->hv.ctx, CORE_PLATFORM_A20, (int32_t)a, (int32_t)b); break;
+    case STUBDOM_PLATFORM_PAM: rt->hv.platform_change(rt->hv.ctx, CORE_PLATFORM_PAM, (int32_t)a, (int32_t)b); break;
+    case STUBDOM_PLATFORM_PCI_LINK_ROUTE:
+        if ((int32_t)a >= 0 && (int32_t)a < 4) rt->hv.set_pci_link_route(rt->hv.ctx, a, (int32_t)b >= 0 && (int32_t)b < 16 ? b : 0);
+        break;
+    default: {
+        char key[48], text[96];
+        struct fmt f;
+        fmt_init(&f, key, sizeof key);
+        fmt_str(&f, h->dev->name);
+        fmt_str(&f, ":platform");
+        fmt_sdec(&f, (int32_t)kind);
+        size_t klen = f.len;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, h->dev->name);
+        fmt_str(&f, ": unknown platform request ");
+        fmt_sdec(&f, (int32_t)kind);
+        core_logf_once(rt, key, klen, text);
+    }
+    }
+}
+
+void Z_hostZ_chr_send(HOST, uint32_t ptr, uint32_t len)
+{
+    need(h, CORE_CAP_CHR);
+    struct core_chr_backend *b = h->dev->spec.chr;
+    if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len) || !b) return;
+    b->write(b->ctx, mem_at(h->dev, ptr), len);
+}
+
+void Z_hostZ_net_send(HOST, uint32_t ptr, uint32_t len)
+{
+    need(h, CORE_CAP_NET);
+    struct core_net_backend *b = h->dev->spec.net;
+    if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len) || !b) return;
+    b->send(b->ctx, mem_at(h->dev, ptr), len);
+}
+
+uint32_t Z_hostZ_blk_info(HOST, uint32_t unit, uint32_t what)
+{
+    need(h, CORE_CAP_BLK);
+    struct core_blk_backend *b = unit < h->dev->spec.nblk ? h->dev->spec.blk[unit] : 0;
+    if (!b) return 0;
+    switch (what) {
+    case STUBDOM_BLK_INFO_SECTORS_LO: return b->present ? (uint32_t)b->sectors : 0;
+    case STUBDOM_BLK_INFO_SECTORS_HI: return b->present ? (uint32_t)(b->sectors >> 32) : 0;
+    case STUBDOM_BLK_INFO_SECTOR_SIZE: return b->sector_size;
+    case STUBDOM_BLK_INFO_FLAGS:
+        return (b->present ? STUBDOM_BLK_FLAG_PRESENT : 0) | (b->read_only ? STUBDOM_BLK_FLAG_READONLY : 0) |
+               (b->removable ? STUBDOM_BLK_FLAG_REMOVABLE : 0);
+    default: return 0;
+    }
+}
+
+struct blk_done_ctx {
+    struct core *rt;
+    struct core_device *dev;
+    int32_t tag;
+};
+
+static void blk_done(void *ctx, int status)
+{
+    struct blk_done_ctx *c = ctx;
+    core_defer_blk_done(c->rt, c->dev, c->tag, status);
+}
+
+uint32_t Z_hostZ_blk_submit(HOST, uint32_t unit, uint32_t op, uint32_t lba_lo, uint32_t lba_hi, uint32_t ptr,
+                            uint32_t sectors, uint32_t tag)
+{
+    need(h, CORE_CAP_BLK);
+    struct core *rt = h->rt;
+    struct core_device *dev = h->dev;
+    struct core_blk_backend *b = unit < dev->spec.nblk ? dev->spec.blk[unit] : 0;
+    /* Completion is always dev_event(BLK_DONE, tag, status) after blk_submit has returned. */
+    if (!b) { core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_NOMEDIA); return 0; }
+    uint64_t bytes = (uint64_t)sectors * b->sector_size;
+    if (op != STUBDOM_BLK_OP_FLUSH && ((int32_t)sectors <= 0 || bytes > 0x7fffffff || !core_in_mem(dev, (int32_t)ptr, (int32_t)bytes))) {
+        core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_RANGE);
+        return 0;
+    }
+    uint64_t lba = U64(lba_lo, lba_hi);
+    if (!b->present) { core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_NOMEDIA); return 0; }
+    if (op != STUBDOM_BLK_OP_FLUSH && lba + sectors > b->sectors) { core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_RANGE); return 0; }
+    if (op == STUBDOM_BLK_OP_WRITE && b->read_only) { core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_RDONLY); return 0; }
+    struct core_blk_request req = {.op = (int)op, .lba = lba, .sectors = sectors, .data = mem_at(dev, ptr)};
+    struct blk_done_ctx ctx = {rt, dev, (int32_t)tag};
+    b->submit(b->ctx, &req, blk_done, &ctx);
+    return 0;
+}
+
+void Z_hostZ_display_set_surface(HOST, uint32_t kind, uint32_t width, uint32_t height, uint32_t stride, uint32_t ptr)
+{
+    need(h, CORE_CAP_DISPLAY);
+    struct core_display_backend *d = h->dev->spec.display;
+    if (!d) return;
+    if (kind == 0) { d->set_surface(d->ctx, 0, 0, 0, 0, 0); return; }
+    uint64_t bytes = (uint64_t)stride * height;
+    if (bytes > 0x7fffffff || !core_in_mem(h->dev, (int32_t)ptr, (int32_t)bytes)) {
+        core_log(h->rt, h->dev->name, 0, "display surface outside module memory refused", 46);
+        d->set_surface(d->ctx, 0, 0, 0, 0, 0);
+        return;
+    }
+    d->set_surface(d->ctx, (int)kind, width, height, stride, mem_at(h->dev, ptr));
+}
+
+void Z_hostZ_display_damage(HOST, uint32_t x, uint32_t y, uint32_t w, uint32_t hgt)
+{
+    need(h, CORE_CAP_DISPLAY);
+    struct core_display_backend *d = h->dev->spec.display;
+    if (d) d->damage(d->ctx, (int32_t)x, (int32_t)y, (int32_t)w, (int32_t)hgt);
+}
+
+uint32_t Z_hostZ_display_dirty_vram(HOST, uint32_t offset, uint32_t len, uint32_t bitmap_ptr)
+{
+    need(h, CORE_CAP_DISPLAY);
+    struct core *rt = h->rt;
+    struct core_device *dev = h->dev;
+    uint32_t pages = (uint32_t)(((uint64_t)len + 4095) / 4096);
+    uint32_t bytes = (pages + 7) / 8;
+    if (!core_in_mem(dev, (int32_t)bitmap_ptr, (int32_t)bytes)) return 1;
+    uint8_t *bitmap = mem_at(dev, bitmap_ptr);
+    memset(bitmap, 0, bytes);
+    for (unsigned i = 0; i < dev->nvram; i++) {
+        const struct core_range *r = core_ranges_find(&rt->ranges, dev, dev->vram[i].region);
+        if (r && r->space == STUBDOM_SPACE_MMIO) rt->hv.collect_dirty_vram(rt->hv.ctx, r->base, offset, len, bitmap);
+    }
+    return 0;
+}
+
+void Z_hostZ_vram_map(HOST, uint32_t region, uint32_t ptr, uint32_t len)
+{
+    need(h, CORE_CAP_DISPLAY);
+    struct core *rt = h->rt;
+    struct core_device *dev = h->dev;
+    if (!core_in_mem(dev, (int32_t)ptr, (int32_t)len) || (int32_t)len <= 0 || (ptr & 4095) != 0) {
+        char text[160];
+        struct fmt f;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, "vram_map of region ");
+        fmt_sdec(&f, (int32_t)region);
+        fmt_str(&f, " refused: [0x");
+        fmt_hex(&f, ptr);
+        fmt_str(&f, ", +0x");
+        fmt_hex(&f, len);
+        fmt_str(&f, ") is not a page-aligned span of module memory");
+        core_log(rt, dev->name, 0, text, f.len);
+        return;
+    }
+    const struct core_range *r = core_ranges_find(&rt->ranges, dev, (int32_t)region);
+    struct core_range cur;
+    if (r) {
+        cur = *r;
+        core_unmap_range(rt, dev, (int32_t)region, cur.space, cur.base, cur.len);
+    }
+    unsigned i = 0;
+    while (i < dev->nvram && dev->vram[i].region != (int32_t)region) i++;
+    if (i == dev->nvram) {
+        if (dev->nvram == CORE_MAX_VRAM) return;
+        dev->nvram++;
+    }
+    dev->vram[i].region = (int32_t)region;
+    dev->vram[i].ptr = ptr;
+    dev->vram[i].len = len;
+    if (r) core_map_range(rt, dev, (int32_t)region, cur.space, cur.base, cur.len);
+}

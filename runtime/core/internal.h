@@ -1,0 +1,54 @@
+/* runtime/core/internal.h — declarations shared between runtime/core's own files (not part of
+ * the platform API in core.h). */
+#ifndef CORE_INTERNAL_H
+#define CORE_INTERNAL_H
+
+#include "core.h"
+#include "fmt.h"
+#include "platform.h"
+
+#define CORE_DEFAULT_MEM_PAGES 64 /* 4 MiB of growth beyond a module's initial memory */
+#define CORE_ALL_ONES(size) ((size) == 1 ? 0xffu : (size) == 2 ? 0xffffu : 0xffffffffu)
+
+/* export selector for core_call */
+enum {
+    CALL_ABI_VERSION, CALL_ALLOC, CALL_INIT, CALL_RESET, CALL_READ, CALL_WRITE,
+    CALL_CFG_READ, CALL_CFG_WRITE, CALL_TIMER, CALL_EVENT,
+};
+
+/* The runtime whose device is running (set around every device call; wasm_rt_trap needs it). */
+extern struct core *core_running;
+/* Message of a trap raised by an import (e.g. dma_read with a pointer outside module memory). */
+extern char core_trap_message[128];
+/* Reservation for the memory wasm_rt_allocate_memory is about to create (set by core_add_device). */
+extern struct core *core_alloc_rt;
+extern uint32_t core_alloc_limit_pages;
+
+void *core_arena_alloc(struct core *rt, size_t len, size_t align);
+
+void core_log(struct core *rt, const char *device, int level, const char *text, size_t len);
+void core_logf_once(struct core *rt, const char *key, size_t keylen, const char *text);
+
+/* Runs one export inside the sandbox boundary: a trap marks the device failed and yields dflt. */
+uint32_t core_call(struct core *rt, struct core_device *dev, int which, uint32_t a, uint32_t b,
+                   uint32_t c, uint32_t d, const struct core_during *during, uint32_t dflt);
+/* Copies bytes into the device's dev_alloc buffer; returns the pointer or -1. */
+int64_t core_stage(struct core *rt, struct core_device *dev, const uint8_t *bytes, uint32_t len,
+                   const struct core_during *during);
+/* Raises a trap in the running device from inside an import. */
+__attribute__((noreturn)) void core_trap_from_import(const char *msg);
+void core_failed(struct core *rt, struct core_device *dev, int code, const struct core_during *during);
+
+void core_set_irq(struct core *rt, struct core_device *dev, uint32_t pin, uint32_t level);
+void core_unclaim(struct core *rt, struct core_device *dev, int32_t region);
+void core_map_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len);
+void core_unmap_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len);
+void core_cancel_timers(struct core *rt, struct core_device *dev);
+int core_timer_arm(struct core *rt, struct core_device *dev, int32_t id, uint64_t delay);
+void core_timer_cancel(struct core *rt, struct core_device *dev, int32_t id);
+void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, int32_t status);
+
+/* true when [ptr, ptr+len) lies in the device's memory (host/node's inMem: ptr, len >= 0) */
+int core_in_mem(struct core_device *dev, int32_t ptr, int32_t len);
+
+#endif

@@ -1,0 +1,279 @@
+/* runtime/core/ioreq.c — the ioreq path (ARCHITECTURE.md §3, host/node/runtime.ts): per kick,
+ * drain the buffered ring in order, then for each vCPU slot in IOREQ_READY: read barrier, read
+ * fields, INPROCESS, emulate, write data for reads, write barrier, IORESP_READY, notify. Port and
+ * MMIO requests go through the range table (8-byte accesses split low half first, string I/O
+ * looped through guest RAM with df), PCI_CONFIG to the function's owner by the SBDF in addr's
+ * upper half. Unclaimed reads answer all-ones, writes are dropped, each logged once. */
+#include "internal.h"
+#include "ioreq.h"
+#include "abi.h"
+
+#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+
+struct rw { uint32_t lo, hi; };
+
+static void log_unclaimed(struct core *rt, int space, uint64_t addr, int read)
+{
+    char key[40], text[96];
+    struct fmt f;
+    fmt_init(&f, key, sizeof key);
+    fmt_str(&f, "unclaimed");
+    fmt_dec(&f, (uint32_t)space);
+    fmt_str(&f, ":");
+    fmt_dec(&f, addr);
+    size_t klen = f.len;
+    fmt_init(&f, text, sizeof text);
+    fmt_str(&f, space == STUBDOM_SPACE_PORT ? "unclaimed port 0x" : "unclaimed mmio 0x");
+    fmt_hex(&f, addr);
+    fmt_str(&f, read ? " (read answers all-ones)" : " (write dropped)");
+    core_logf_once(rt, key, klen, text);
+}
+
+/* One element access; 8-byte accesses become two 4-byte ones, low first. */
+static struct rw access(struct core *rt, int space, const struct core_during *dur, uint64_t addr, uint32_t size,
+                        uint32_t lo, uint32_t hi, int read)
+{
+    struct rw r = {0, 0};
+    const struct core_range *range = core_ranges_lookup(&rt->ranges, space, addr);
+    if (!range) {
+        log_unclaimed(rt, space, addr, read);
+        if (read) {
+            r.lo = size == 8 ? 0xffffffffu : CORE_ALL_ONES(size);
+            r.hi = size == 8 ? 0xffffffffu : 0;
+        }
+        return r;
+    }
+    struct core_device *dev = range->owner;
+    uint32_t region = (uint32_t)range->region;
+    uint32_t off = (uint32_t)(addr - range->base);
+    rt->current = dev->name;
+    if (read) {
+        if (size == 8) {
+            r.lo = core_call(rt, dev, CALL_READ, region, off, 4, 0, dur, 0xffffffffu);
+            r.hi = core_call(rt, dev, CALL_READ, region, off + 4, 4, 0, dur, 0xffffffffu);
+            return r;
+        }
+        r.lo = core_call(rt, dev, CALL_READ, region, off, size, 0, dur, 0xffffffffu) & CORE_ALL_ONES(size);
+        return r;
+    }
+    if (size == 8) {
+        core_call(rt, dev, CALL_WRITE, region, off, 4, lo, dur, 0);
+        core_call(rt, dev, CALL_WRITE, region, off + 4, 4, hi, dur, 0);
+    } else {
+        core_call(rt, dev, CALL_WRITE, region, off, size, lo, dur, 0);
+    }
+    return r;
+}
+
+static struct rw handle_space(struct core *rt, int space, const struct core_ioreq *req, uint32_t lo, uint32_t hi)
+{
+    struct rw none = {0, 0};
+    uint32_t size = req->size;
+    if (size != 1 && size != 2 && size != 4 && size != 8) {
+        char key[24], text[64];
+        struct fmt f;
+        fmt_init(&f, key, sizeof key);
+        fmt_str(&f, "size");
+        fmt_dec(&f, size);
+        size_t klen = f.len;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, "ioreq with invalid size ");
+        fmt_dec(&f, size);
+        fmt_str(&f, " ignored");
+        core_logf_once(rt, key, klen, text);
+        struct rw ones = {0xffffffffu, 0xffffffffu};
+        return ones;
+    }
+    struct core_during dur = {.kind = CORE_DURING_IOREQ, .type = space, .dir = req->dir, .size = (int)size,
+                              .df = req->df, .is_ptr = req->data_is_ptr, .addr = req->addr, .data = req->data,
+                              .count = req->count};
+    if (!req->data_is_ptr) {
+        if (req->dir == IOREQ_READ) return access(rt, space, &dur, req->addr, size, 0, 0, 1);
+        access(rt, space, &dur, req->addr, size, lo, hi, 0);
+        return none;
+    }
+    /* String I/O: `count` elements through guest RAM at `data`, stepping by size (down with df);
+     * MMIO also steps the device address. Bounded by count and validated against guest RAM. */
+    uint32_t count = req->count < rt->opts.max_rep_count ? req->count : rt->opts.max_rep_count;
+    if (req->count > rt->opts.max_rep_count) core_logf_once(rt, "repcount", 8, "string ioreq count clamped");
+    int64_t step = req->df ? -(int64_t)size : (int64_t)size;
+    for (uint32_t i = 0; i < count; i++) {
+        int64_t gpa = (int64_t)req->data + (int64_t)i * step;
+        uint64_t addr = space == STUBDOM_SPACE_MMIO ? (uint64_t)((int64_t)req->addr + (int64_t)i * step) : req->addr;
+        uint8_t el[8];
+        if (req->dir == IOREQ_READ) {
+            struct rw v = access(rt, space, &dur, addr, size, 0, 0, 1);
+            st32(el, v.lo);
+            st32(el + 4, v.hi);
+            if (gpa < 0 || !rt->ram.write(rt->ram.ctx, (uint64_t)gpa, el, size)) {
+                core_logf_once(rt, space ? "rep1" : "rep0", 4, "string read buffer outside guest RAM: stopped");
+                break;
+            }
+        } else {
+            if (gpa < 0 || !rt->ram.read(rt->ram.ctx, (uint64_t)gpa, el, size)) {
+                core_logf_once(rt, space ? "rep1" : "rep0", 4, "string write buffer outside guest RAM: stopped");
+                break;
+            }
+            uint32_t vlo = size >= 4 ? ld32(el) : size == 2 ? (uint32_t)el[0] | (uint32_t)el[1] << 8 : el[0];
+            access(rt, space, &dur, addr, size, vlo, size == 8 ? ld32(el + 4) : 0, 0);
+        }
+    }
+    return none;
+}
+
+static struct rw handle_pci_config(struct core *rt, const struct core_ioreq *req, uint32_t sbdf)
+{
+    struct rw r = {0, 0};
+    uint32_t bdf = sbdf & 0xffff;
+    uint32_t reg = (uint32_t)req->addr;
+    uint32_t size = req->size;
+    struct core_device *dev = 0;
+    if ((sbdf >> 16) == 0)
+        for (unsigned i = 0; i < rt->npci && !dev; i++)
+            if (rt->pci[i].bdf == bdf) dev = rt->pci[i].owner;
+    if (!dev || (size != 1 && size != 2 && size != 4) || reg > 0xfff) {
+        r.lo = CORE_ALL_ONES(size == 1 || size == 2 ? size : 4);
+        return r;
+    }
+    struct core_during dur = {.kind = CORE_DURING_PCI, .dir = req->dir, .size = (int)size, .bdf = bdf, .reg = reg, .data = req->data};
+    if (req->dir == IOREQ_READ) {
+        r.lo = core_call(rt, dev, CALL_CFG_READ, bdf, reg, size, 0, &dur, 0xffffffffu) & CORE_ALL_ONES(size);
+        return r;
+    }
+    core_call(rt, dev, CALL_CFG_WRITE, bdf, reg, size, (uint32_t)req->data, &dur, 0);
+    return r;
+}
+
+static struct rw handle(struct core *rt, const struct core_ioreq *req, uint32_t addr_hi, uint32_t lo, uint32_t hi)
+{
+    struct rw none = {0, 0};
+    rt->stats.ioreqs++;
+    switch (req->type) {
+    case IOREQ_TYPE_PIO: return handle_space(rt, STUBDOM_SPACE_PORT, req, lo, hi);
+    case IOREQ_TYPE_COPY: return handle_space(rt, STUBDOM_SPACE_MMIO, req, lo, hi);
+    case IOREQ_TYPE_PCI_CONFIG: return handle_pci_config(rt, req, addr_hi);
+    case IOREQ_TYPE_INVALIDATE: /* no map cache to drop */
+    case IOREQ_TYPE_TIMEOFFSET: /* nothing of ours depends on the guest's RTC offset */
+        return none;
+    default: {
+        char key[16];
+        struct fmt f;
+        fmt_init(&f, key, sizeof key);
+        fmt_str(&f, "type");
+        fmt_dec(&f, req->type);
+        core_logf_once(rt, key, f.len, "ignoring ioreq of unknown type");
+        struct rw ones = {0xffffffffu, 0xffffffffu};
+        return ones;
+    }
+    }
+}
+
+void core_drain_buffered(struct core *rt, uint8_t *page)
+{
+    volatile uint8_t *buf = page;
+    uint32_t rp = ld32(buf + BUF_OFF_READ);
+    uint32_t wp = ld32(buf + BUF_OFF_WRITE);
+    rmb();
+    static const uint32_t size_code[4] = {1, 2, 4, 8};
+    while (rp != wp) {
+        const volatile uint8_t *s = buf + BUF_OFF_SLOTS + (rp % BUF_IOREQ_SLOTS) * 8;
+        uint32_t w0 = ld32(s);
+        uint32_t data = ld32(s + 4);
+        rp++;
+        uint32_t hi = 0;
+        struct core_ioreq req = {.addr = w0 >> 12, .data = data, .count = 1, .size = size_code[(w0 >> 10) & 3],
+                                 .type = (uint8_t)(w0 & 0xff)};
+        if (req.size == 8 && rp != wp) {
+            hi = ld32(buf + BUF_OFF_SLOTS + (rp % BUF_IOREQ_SLOTS) * 8 + 4);
+            rp++;
+        }
+        rt->stats.buffered++;
+        handle(rt, &req, 0, data, hi);
+    }
+    wmb();
+    st32(buf + BUF_OFF_READ, rp);
+}
+
+unsigned core_service_event(struct core *rt, uint8_t *ioreq_page, unsigned nr_vcpus, uint8_t *buf_page)
+{
+    if (buf_page) core_drain_buffered(rt, buf_page);
+    unsigned served = 0;
+    for (unsigned vcpu = 0; vcpu < nr_vcpus; vcpu++) {
+        volatile uint8_t *p = ioreq_page + vcpu * IOREQ_SIZE;
+        if ((p[IOREQ_OFF_FLAGS] & 0xf) != STATE_IOREQ_READY) continue;
+        rmb(); /* fields after the state */
+        uint8_t flags = p[IOREQ_OFF_FLAGS];
+        struct core_ioreq req = {
+            .addr = ld64(p + IOREQ_OFF_ADDR), .data = ld64(p + IOREQ_OFF_DATA),
+            .count = ld32(p + IOREQ_OFF_COUNT), .size = ld32(p + IOREQ_OFF_SIZE),
+            .vp_eport = ld32(p + IOREQ_OFF_VP_EPORT), .state = flags & 0xf,
+            .data_is_ptr = (flags >> 4) & 1, .dir = (flags >> 5) & 1, .df = (flags >> 6) & 1,
+            .type = p[IOREQ_OFF_TYPE],
+        };
+        p[IOREQ_OFF_FLAGS] = (uint8_t)((flags & 0xf0) | STATE_IOREQ_INPROCESS);
+        uint32_t addr_hi = (uint32_t)(req.addr >> 32);
+        if (req.type == IOREQ_TYPE_PCI_CONFIG) req.addr &= 0xffffffffu;
+        struct rw v = handle(rt, &req, addr_hi, (uint32_t)req.data, (uint32_t)(req.data >> 32));
+        if (req.dir == IOREQ_READ && !req.data_is_ptr) {
+            st32(p + IOREQ_OFF_DATA, v.lo);
+            st32(p + IOREQ_OFF_DATA + 4, v.hi);
+        }
+        wmb(); /* the data before the state */
+        p[IOREQ_OFF_FLAGS] = (uint8_t)((p[IOREQ_OFF_FLAGS] & 0xf0) | STATE_IORESP_READY);
+        rt->hv.notify(rt->hv.ctx, req.vp_eport);
+        served++;
+    }
+    core_run_deferred(rt);
+    return served;
+}
+
+/* --- deferred backend work and events ----------------------------------------------------- */
+
+void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, int32_t status)
+{
+    if (rt->ndeferred == CORE_MAX_DEFERRED) {
+        core_log(rt, dev->name, 0, "deferred queue full: block completion lost", 42);
+        return;
+    }
+    struct core_deferred *d = &rt->deferred[rt->ndeferred++];
+    d->kind = STUBDOM_EVENT_BLK_DONE;
+    d->dev = dev;
+    d->tag = tag;
+    d->status = status;
+}
+
+void core_run_deferred(struct core *rt)
+{
+    for (unsigned n = 0; rt->ndeferred && n < 100000; n++) {
+        struct core_deferred d = rt->deferred[0];
+        for (unsigned i = 1; i < rt->ndeferred; i++) rt->deferred[i - 1] = rt->deferred[i];
+        rt->ndeferred--;
+        core_deliver_event(rt, d.dev, d.kind, 0, 0, d.tag, d.status);
+    }
+}
+
+void core_deliver_event(struct core *rt, struct core_device *dev, int kind, const uint8_t *payload,
+                        uint32_t len, int32_t arg, int32_t arg2)
+{
+    struct core_during dur = {.kind = CORE_DURING_EVENT, .reg = (uint32_t)kind, .is_ptr = payload != 0, .len = len, .arg = (uint32_t)arg};
+    if (dev->failed || !dev->mod->dev_event) return;
+    if (payload) {
+        int64_t ptr = core_stage(rt, dev, payload, len, &dur);
+        if (ptr < 0) {
+            char text[96];
+            struct fmt f;
+            fmt_init(&f, text, sizeof text);
+            fmt_str(&f, "event kind ");
+            fmt_sdec(&f, kind);
+            fmt_str(&f, " payload of ");
+            fmt_dec(&f, len);
+            fmt_str(&f, " bytes refused by the device");
+            core_log(rt, dev->name, 1, text, f.len);
+            return;
+        }
+        core_call(rt, dev, CALL_EVENT, (uint32_t)kind, (uint32_t)ptr, len, 0, &dur, 0);
+    } else {
+        core_call(rt, dev, CALL_EVENT, (uint32_t)kind, (uint32_t)arg, (uint32_t)arg2, 0, &dur, 0);
+    }
+}

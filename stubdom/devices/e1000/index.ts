@@ -1,0 +1,103 @@
+// Intel 82540EM (e1000) network controller: the module's entry. Exports the ABI functions and
+// routes them to the units: mmio.ts (register file), eeprom.ts, phy.ts, link.ts, irq.ts,
+// tx.ts/offload.ts, rx.ts/filter.ts, stats.ts. Configuration:
+//   bdf=00:03.0            PCI address (default 00:03.0)
+//   mac=52:54:00:12:34:56  the EEPROM's MAC address (default as shown)
+//   link=up|down           carrier at power-on (default up; later EVENT_NET_LINK)
+import { EVENT_NET_RX, EVENT_NET_LINK } from "../../lib/abi";
+import { stagingString } from "../../lib/device";
+import { Config, parseBdf } from "../../lib/config";
+import { logError } from "../../lib/log";
+import { S } from "./state";
+import { eepromBuild, eepromResetShifter } from "./eeprom";
+import { phyReset } from "./phy";
+import { pciCreate, pci, REGION_MMIO, REGION_IO } from "./pcidev";
+import { macReset, mmioRead, mmioWrite, ioRead, ioWrite } from "./mmio";
+import { itrExpired, rxDelayExpired, txDelayExpired, TIMER_ITR, TIMER_RDTR, TIMER_RADV, TIMER_TIDV, TIMER_TADV, TIMER_AUTONEG, TIMER_TX_RESUME } from "./irq";
+import { autonegDone, carrierChange } from "./link";
+import { txKick } from "./tx";
+import { rxFrame } from "./rx";
+export { abi_version, dev_alloc } from "../../lib/device";
+
+function hexDigit(c: i32): i32 {
+  if (c >= 48 && c <= 57) return c - 48;
+  c |= 32;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+// "aa:bb:cc:dd:ee:ff" into S.macAddr; false when malformed or multicast.
+function parseMac(s: string): bool {
+  if (s.length != 17) return false;
+  for (let i = 0; i < 6; i++) {
+    const hi = hexDigit(s.charCodeAt(3 * i));
+    const lo = hexDigit(s.charCodeAt(3 * i + 1));
+    if (hi < 0 || lo < 0 || (i < 5 && s.charCodeAt(3 * i + 2) != 58)) return false;
+    S.macAddr[i] = <u8>((hi << 4) | lo);
+  }
+  return (S.macAddr[0] & 1) == 0;
+}
+
+export function dev_init(ptr: i32, len: i32): i32 {
+  const cfg = Config.parse(stagingString(ptr, len));
+  if (cfg.error.length) { logError(cfg.error); return 1; }
+  const unknown = cfg.unknownKey(["bdf", "mac", "link"]);
+  if (unknown.length) { logError("unknown config key " + unknown); return 1; }
+  const bdf = parseBdf(cfg.str("bdf", "00:03.0"));
+  if (bdf < 0) { logError("bad bdf '" + cfg.str("bdf", "") + "'"); return 1; }
+  if (!parseMac(cfg.str("mac", "52:54:00:12:34:56"))) { logError("bad mac '" + cfg.str("mac", "") + "' (want aa:bb:cc:dd:ee:ff, unicast)"); return 1; }
+  const link = cfg.str("link", "up");
+  if (link != "up" && link != "down") { logError("bad link '" + link + "' (up or down)"); return 1; }
+  S.carrier = link == "up";
+  eepromBuild();
+  pciCreate(bdf);
+  powerOn();
+  return 0;
+}
+
+function powerOn(): void {
+  eepromResetShifter();
+  phyReset();
+  S.ioaddr = 0;
+  macReset();
+}
+
+export function dev_reset(): void {
+  pci().reset();
+  powerOn();
+}
+
+export function pci_cfg_read(bdf: i32, reg: i32, size: i32): i32 {
+  return pci().read(reg, size);
+}
+
+export function pci_cfg_write(bdf: i32, reg: i32, size: i32, value: i32): void {
+  pci().write(reg, size, value);
+}
+
+export function dev_read(region: i32, offset: i32, size: i32): i32 {
+  if (region == REGION_MMIO) return mmioRead(offset, size);
+  if (region == REGION_IO) return ioRead(offset, size);
+  return -1;
+}
+
+export function dev_write(region: i32, offset: i32, size: i32, value: i32): void {
+  if (region == REGION_MMIO) mmioWrite(offset, size, value);
+  else if (region == REGION_IO) ioWrite(offset, size, value);
+}
+
+export function dev_timer(id: i32): void {
+  if (id == TIMER_ITR) itrExpired();
+  else if (id == TIMER_RDTR || id == TIMER_RADV) rxDelayExpired();
+  else if (id == TIMER_TIDV || id == TIMER_TADV) txDelayExpired();
+  else if (id == TIMER_AUTONEG) autonegDone();
+  else if (id == TIMER_TX_RESUME) txKick();
+}
+
+export function dev_event(kind: i32, a: i32, b: i32): void {
+  if (kind == EVENT_NET_RX) {
+    if (b > 0 && b <= 65536) rxFrame(<usize>a, b);
+  } else if (kind == EVENT_NET_LINK) {
+    carrierChange(a != 0);
+  }
+}

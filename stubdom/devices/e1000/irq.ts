@@ -1,0 +1,126 @@
+// Interrupt logic: ICR causes against the IMS mask drive INTA. ICR reads clear every cause, ICS
+// sets causes, IMS/IMC set and clear mask bits. ITR throttles: after the line rises, it cannot
+// rise again for ITR x 256 ns. RX and TX write-back interrupts may be delayed by the packet timers
+// RDTR/TIDV (re-armed per packet) bounded by the absolute timers RADV/TADV (1.024 us units).
+import { timer_arm, timer_cancel } from "../../lib/abi";
+import { S, reg, setReg } from "./state";
+import { ICR, IMS, ITR, RDTR, RADV, TIDV, TADV, ICR_RXT0, ICR_TXDW, ICR_VALID } from "./regs";
+import { pci } from "./pcidev";
+
+export const TIMER_ITR: i32 = 0;
+export const TIMER_RDTR: i32 = 1;
+export const TIMER_RADV: i32 = 2;
+export const TIMER_TIDV: i32 = 3;
+export const TIMER_TADV: i32 = 4;
+export const TIMER_AUTONEG: i32 = 5;
+export const TIMER_TX_RESUME: i32 = 6;
+
+const ITR_UNIT_NS: i64 = 256;
+const DELAY_UNIT_NS: i64 = 1024;
+
+export function armNs(id: i32, ns: i64): void {
+  timer_arm(id, <i32>ns, <i32>(ns >> 32));
+}
+
+function drive(level: bool): void {
+  if (S.irqLevel == level) return;
+  S.irqLevel = level;
+  pci().setIrq(level);
+}
+
+// Re-evaluates the line after any change of ICR, IMS or the throttle window.
+export function updateLine(): void {
+  if ((reg(ICR) & reg(IMS)) == 0) { drive(false); return; }
+  if (S.irqLevel || S.throttleActive) return;
+  drive(true);
+  const itr = <i64>(reg(ITR) & 0xffff);
+  if (itr != 0) {
+    S.throttleActive = true;
+    armNs(TIMER_ITR, itr * ITR_UNIT_NS);
+  }
+}
+
+export function raise(causes: u32): void {
+  causes &= ICR_VALID;
+  if (causes == 0) return;
+  setReg(ICR, reg(ICR) | causes);
+  updateLine();
+}
+
+export function icrRead(): u32 {
+  const v = reg(ICR);
+  setReg(ICR, 0);
+  updateLine();
+  return v;
+}
+
+export function icrWrite(v: u32): void { setReg(ICR, reg(ICR) & ~v); updateLine(); }
+export function icsWrite(v: u32): void { raise(v); }
+export function imsWrite(v: u32): void { setReg(IMS, reg(IMS) | (v & ICR_VALID)); updateLine(); }
+export function imcWrite(v: u32): void { setReg(IMS, reg(IMS) & ~v); updateLine(); }
+export function itrWrite(v: u32): void { setReg(ITR, v & 0xffff); }
+
+export function itrExpired(): void {
+  S.throttleActive = false;
+  updateLine();
+}
+
+// --- RX/TX interrupt delay ------------------------------------------------------------------------
+
+// A frame was written back: RXT0 now, or after the RDTR packet timer (bounded by RADV).
+export function rxFrameDone(): void {
+  const rdtr = <i64>(reg(RDTR) & 0xffff);
+  if (rdtr == 0) { rxDelayExpired(); return; }
+  armNs(TIMER_RDTR, rdtr * DELAY_UNIT_NS);
+  if (!S.rxDelayArmed) {
+    const radv = <i64>(reg(RADV) & 0xffff);
+    if (radv != 0) armNs(TIMER_RADV, radv * DELAY_UNIT_NS);
+    S.rxDelayArmed = true;
+  }
+}
+
+export function rxDelayExpired(): void {
+  timer_cancel(TIMER_RDTR);
+  timer_cancel(TIMER_RADV);
+  S.rxDelayArmed = false;
+  raise(ICR_RXT0);
+}
+
+// RDTR write; FPD (bit 31, self-clearing) flushes a pending delayed RXT0 at once.
+export function rdtrWrite(v: u32): void {
+  setReg(RDTR, v & 0xffff);
+  if ((v & 0x80000000) != 0 && S.rxDelayArmed) rxDelayExpired();
+}
+
+// A descriptor was written back: TXDW now, or (IDE set) after TIDV bounded by TADV.
+export function txDescDone(ide: bool): void {
+  const tidv = <i64>(reg(TIDV) & 0xffff);
+  if (!ide || tidv == 0) { txDelayExpired(); return; }
+  armNs(TIMER_TIDV, tidv * DELAY_UNIT_NS);
+  if (!S.txDelayArmed) {
+    const tadv = <i64>(reg(TADV) & 0xffff);
+    if (tadv != 0) armNs(TIMER_TADV, tadv * DELAY_UNIT_NS);
+    S.txDelayArmed = true;
+  }
+}
+
+export function txDelayExpired(): void {
+  timer_cancel(TIMER_TIDV);
+  timer_cancel(TIMER_TADV);
+  S.txDelayArmed = false;
+  raise(ICR_TXDW);
+}
+
+// Device reset: line low, every timer stopped.
+export function irqReset(): void {
+  timer_cancel(TIMER_ITR);
+  timer_cancel(TIMER_RDTR);
+  timer_cancel(TIMER_RADV);
+  timer_cancel(TIMER_TIDV);
+  timer_cancel(TIMER_TADV);
+  S.throttleActive = false;
+  S.rxDelayArmed = false;
+  S.txDelayArmed = false;
+  S.irqLevel = false;
+  pci().setIrq(false);
+}

@@ -1,0 +1,26 @@
+// All of the platform device's state in one place: the two configuration headers (each a
+// PciFunction holding its 256 bytes and masks), the reset control register, and what was last
+// reported to the hypervisor (PCI link routes, PAM bytes) so only changes are reported.
+import { PciFunction } from "../../lib/pci";
+
+export const HOST_BRIDGE_BDF: i32 = 0x00; // 00:00.0
+export const ISA_BRIDGE_BDF: i32 = 0x08; // 00:01.0
+
+const VENDOR_INTEL: u16 = 0x8086;
+const DEVICE_82441FX: u16 = 0x1237;
+const DEVICE_82371SB_ISA: u16 = 0x7000;
+const CLASS_HOST_BRIDGE: u32 = 0x060000;
+const CLASS_ISA_BRIDGE: u32 = 0x060100;
+
+export const PAM_COUNT: i32 = 7;
+export const LINK_COUNT: i32 = 4;
+
+export class PlatformState {
+  host: PciFunction = new PciFunction(HOST_BRIDGE_BDF, VENDOR_INTEL, DEVICE_82441FX, CLASS_HOST_BRIDGE, 0x02);
+  isa: PciFunction = new PciFunction(ISA_BRIDGE_BDF, VENDOR_INTEL, DEVICE_82371SB_ISA, CLASS_ISA_BRIDGE, 0x00);
+  rcr: u8 = 0; // 0xCF9: SRST and the last written RCPU (for its 0→1 transition)
+  linkRoute: StaticArray<i32> = new StaticArray<i32>(LINK_COUNT); // ISA IRQ reported per link, 0 = none
+  pamReported: StaticArray<u8> = new StaticArray<u8>(PAM_COUNT);
+}
+
+export const S = new PlatformState();

@@ -1,0 +1,86 @@
+// The 16550A UART device module: configuration (`base=0x3f8`, the default), the ABI entry points,
+// and the split of wide port accesses into byte accesses (an 8-bit ISA device: the bus splits a
+// 16/32-bit access into consecutive bytes, low port first, as QEMU's memory core does). IRQ pin 0
+// is the UART's INTR; the machine routes it (COM1: ISA IRQ 4). Bytes out: chr_send; bytes in:
+// dev_event(EVENT_CHR_RX).
+import { claim, SPACE_PORT, EVENT_CHR_RX } from "../../lib/abi";
+import { stagingString, STAGING_SIZE } from "../../lib/device";
+import { Config } from "../../lib/config";
+import { logError, logWarn, resetLogBudget } from "../../lib/log";
+import { S } from "./state";
+import { UART_PORTS, TIMER_CHAR_TIMEOUT } from "./regs";
+import { readRegister, writeRegister } from "./registers";
+import { receiveByte, receiveDone, charTimeout, rxPowerOn } from "./rx";
+import { loopback, modemPowerOn } from "./modem";
+import { updateIrq } from "./irq";
+export { abi_version, dev_alloc } from "../../lib/device";
+
+const REGION_PORTS: i32 = 0;
+const CONFIG_KEYS: string[] = ["base"];
+
+export function dev_init(ptr: i32, len: i32): i32 {
+  const cfg = Config.parse(stagingString(ptr, len));
+  if (cfg.error.length) { logError("uart: bad configuration: " + cfg.error); return 1; }
+  const unknown = cfg.unknownKey(CONFIG_KEYS);
+  if (unknown.length) { logError("uart: unknown configuration key '" + unknown + "' (known: base)"); return 1; }
+  const base = cfg.int("base", 0x3f8);
+  if (cfg.error.length) { logError("uart: bad configuration: " + cfg.error); return 1; }
+  if (base <= 0 || base > 0xfff8 || (base & 7) != 0) {
+    logError("uart: base 0x" + base.toString(16) + " is not an 8-aligned I/O port below 0xFFF8");
+    return 1;
+  }
+  S.base = <i32>base;
+  powerOn();
+  claim(REGION_PORTS, SPACE_PORT, S.base, 0, UART_PORTS);
+  return 0;
+}
+
+function powerOn(): void {
+  S.resetRegisters();
+  rxPowerOn();
+  modemPowerOn();
+  updateIrq();
+}
+
+export function dev_reset(): void {
+  resetLogBudget();
+  powerOn();
+}
+
+export function dev_read(region: i32, offset: i32, size: i32): i32 {
+  if (region != REGION_PORTS) return -1;
+  const n = size == 2 ? 2 : size == 4 ? 4 : 1;
+  let v: i32 = 0;
+  for (let i = 0; i < n; i++) {
+    const off = offset + i;
+    const b: i32 = off >= 0 && off < UART_PORTS ? <i32>readRegister(off) : 0xff;
+    v |= b << (8 * i);
+  }
+  return v;
+}
+
+export function dev_write(region: i32, offset: i32, size: i32, value: i32): void {
+  if (region != REGION_PORTS) return;
+  const n = size == 2 ? 2 : size == 4 ? 4 : 1;
+  for (let i = 0; i < n; i++) {
+    const off = offset + i;
+    if (off >= 0 && off < UART_PORTS) writeRegister(off, <u8>(value >>> (8 * i)));
+  }
+}
+
+export function dev_timer(id: i32): void {
+  if (id != TIMER_CHAR_TIMEOUT) return;
+  charTimeout();
+  updateIrq();
+}
+
+// Received bytes from the backend. In loopback the serial input is disconnected: they are lost.
+export function dev_event(kind: i32, ptr: i32, len: i32): void {
+  if (kind != EVENT_CHR_RX) return;
+  if (len <= 0) return;
+  const n = min(len, STAGING_SIZE);
+  if (loopback()) { logWarn("uart: " + n.toString() + " received byte(s) dropped: loopback disconnects the input"); return; }
+  for (let i = 0; i < n; i++) receiveByte(load<u8>(<usize>ptr + <usize>i));
+  receiveDone();
+  updateIrq();
+}

@@ -1,0 +1,62 @@
+// Access-size plumbing for the I/O regions: the legacy port block (a 16/32-bit access is that
+// many byte accesses to consecutive ports, low byte first: outw(0x3C4, idx | data << 8)), the
+// DISPI ports (16-bit registers at 0x1CE/0x1CF, 0x1D0 as a second data port) and BAR2.
+import { portRead, portWrite } from "./ports";
+import { dispiReadIndex, dispiWriteIndex, dispiReadData, dispiWriteData } from "./dispi";
+import * as S from "./state";
+import {
+  VGA_PORT_BASE, MMIO_EDID_END, MMIO_VGA_PORTS, MMIO_VGA_PORTS_END, MMIO_DISPI, MMIO_DISPI_END,
+  MMIO_QEXT_SIZE, MMIO_QEXT_BYTE_ORDER, QEXT_REGION_SIZE, QEXT_LITTLE_ENDIAN, PORT_ATTR_INDEX,
+} from "./regs";
+
+export function vgaPortsRead(off: i32, size: i32): u32 {
+  let v: u32 = 0;
+  const n = size > 4 ? 4 : size;
+  for (let i = 0; i < n; i++) v |= (portRead(VGA_PORT_BASE + ((off + i) & 0x3f)) & 0xff) << (<u32>i * 8);
+  return v;
+}
+
+export function vgaPortsWrite(off: i32, size: i32, value: u32): void {
+  const n = size > 4 ? 4 : size;
+  for (let i = 0; i < n; i++) portWrite(VGA_PORT_BASE + ((off + i) & 0x3f), (value >> (<u32>i * 8)) & 0xff);
+}
+
+// Region 0x1CE..0x1D0: offset 0 index, 1 and 2 data.
+export function dispiPortsRead(off: i32, size: i32): u32 {
+  const v = off == 0 ? dispiReadIndex() : dispiReadData();
+  return size == 1 ? v & 0xff : v & 0xffff;
+}
+
+export function dispiPortsWrite(off: i32, size: i32, value: u32): void {
+  const v = size == 1 ? value & 0xff : value & 0xffff;
+  if (off == 0) dispiWriteIndex(v);
+  else dispiWriteData(v);
+}
+
+// BAR2. EDID: none is provided (reads 0, so no valid header; guests then use their defaults).
+export function mmioRead(off: i32, size: i32): u32 {
+  if (off < MMIO_EDID_END) return 0;
+  if (off >= MMIO_VGA_PORTS && off < MMIO_VGA_PORTS_END) {
+    return vgaPortsRead(PORT_ATTR_INDEX - VGA_PORT_BASE + (off - MMIO_VGA_PORTS), size > 2 ? 2 : size);
+  }
+  if (off >= MMIO_DISPI && off < MMIO_DISPI_END) {
+    S.setVbeIndex(<u16>((off - MMIO_DISPI) >> 1)); // as QEMU: the access selects the register
+    return dispiReadData() & (size == 1 ? 0xff : 0xffff);
+  }
+  if (off == MMIO_QEXT_SIZE) return QEXT_REGION_SIZE;
+  if (off == MMIO_QEXT_BYTE_ORDER) return QEXT_LITTLE_ENDIAN;
+  return 0xffffffff >> (32 - <u32>size * 8);
+}
+
+export function mmioWrite(off: i32, size: i32, value: u32): void {
+  if (off >= MMIO_VGA_PORTS && off < MMIO_VGA_PORTS_END) {
+    vgaPortsWrite(PORT_ATTR_INDEX - VGA_PORT_BASE + (off - MMIO_VGA_PORTS), size > 2 ? 2 : size, value);
+    return;
+  }
+  if (off >= MMIO_DISPI && off < MMIO_DISPI_END) {
+    S.setVbeIndex(<u16>((off - MMIO_DISPI) >> 1));
+    dispiWriteData(value & 0xffff);
+    return;
+  }
+  // 0x604 byte order: only little endian is implemented; other values are ignored.
+}

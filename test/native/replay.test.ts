@@ -1,0 +1,335 @@
+// Differential replay: the same guest operations run on V8 (host/node, recorded by
+// host/node/trace.ts) and on the native runtime (runtime/core + wasm2c, replayed by
+// build/out/native/stubdom-replay) must give identical read results, identical effects (ranges
+// mapped, IRQ levels and lines, DMA into guest RAM, failures, backend output) in the same order,
+// and identical device memory and guest RAM at the end. Scenarios: the testdev fixture through
+// every runtime path, the containment case (trapdev traps on 0xDEAD, testdev keeps serving), and
+// a seeded random register/config-space/event workout of every device module in build/out.
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildNative, listNativeModules } from "../../build/native.ts";
+import { createTracedMachine, type TracedMachine } from "../../host/node/trace.ts";
+import { modulePath } from "../../host/node/machine.ts";
+import { Guest, bdfOf } from "../../host/node/guest.ts";
+import { EVENT } from "../../host/node/abi.ts";
+
+const trapdev = modulePath("trapdev", { fixture: true });
+const testdev = modulePath("testdev", { fixture: true });
+const tmp = mkdtempSync(join(tmpdir(), "replay-"));
+let replayBin = "";
+let traceNo = 0;
+
+/** A `before` hook for each suite here (not a root hook: other test files must not wait on it). */
+function ensureBuilt(this: Mocha.Context): void {
+  this.timeout(900_000); // the first build compiles every device module with wasm2c + cc
+  replayBin = buildNative(() => {}).replay;
+}
+
+/** Replays `trace` natively; returns the native runtime's trace lines. */
+function replayNative(trace: string): string[] {
+  replayBin = buildNative(() => {}).replay; // other work may have rebuilt a module meanwhile
+  const file = join(tmp, `t${traceNo++}.trace`);
+  writeFileSync(file, trace);
+  try {
+    const out = execFileSync(replayBin, [file], { encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+    return out.split("\n").filter((l) => l.length > 0);
+  } catch (e) {
+    throw new Error(`stubdom-replay failed on ${file}: ${(e as { stderr?: string }).stderr ?? e}`);
+  }
+}
+
+function records(trace: string): string[] {
+  return trace.split("\n").filter((l) => l.length > 0 && !l.startsWith("#"));
+}
+
+/** Asserts the native replay reproduces the V8 trace record for record. */
+function assertIdentical(trace: string): string[] {
+  const want = records(trace);
+  const got = replayNative(trace);
+  const n = Math.min(want.length, got.length);
+  for (let i = 0; i < n; i++) {
+    if (got[i] !== want[i]) {
+      const ctx = want.slice(Math.max(0, i - 6), i).map((l) => `    ${l.slice(0, 160)}`).join("\n");
+      assert.fail(`record ${i + 1} differs\n  after:\n${ctx}\n  V8:     ${want[i]!.slice(0, 300)}\n  native: ${got[i]!.slice(0, 300)}`);
+    }
+  }
+  assert.equal(got.length, want.length, "native replay has a different number of records");
+  return want;
+}
+
+describe("native runtime: differential replay against V8", () => {
+  before(ensureBuilt);
+  it("testdev: PIO, MMIO of every size, 8-byte split, string I/O with df, DMA, timers, IRQs, unclaimed", () => {
+    const m = createTracedMachine([{ name: "t", wasm: testdev, config: "base=0x600,mmio=0xfe000000", irqs: [{ isa: 5 }] }]);
+    const g = m.guest;
+    g.outl(0x600, 0x12345678);
+    assert.equal(g.inl(0x600), 0x12345678);
+    g.inb(0x601); g.inw(0x602); g.outb(0x600, 0xab); g.outw(0x602, 0xcdef); g.inl(0x600);
+    for (let i = 0; i < 8; i++) g.outb(0x604, 0x30 + i);
+    for (let i = 0; i < 10; i++) g.inb(0x604); // FIFO drained past empty: 0xFF
+    g.writeb(0xfe000001, 0x11); g.writew(0xfe000002, 0x2233); g.writel(0xfe000004, 0x44556677);
+    g.readb(0xfe000001); g.readw(0xfe000002); g.readl(0xfe000000);
+    g.writeq(0xfe000ff8, 0x0011223344556677n); g.readq(0xfe000ff8); g.readl(0xfe000ffc);
+    g.poke(0x10000, Array.from({ length: 64 }, (_, i) => (i * 7) & 0xff));
+    g.repOuts(0x604, 1, 0x10000, 16); g.repIns(0x604, 1, 0x20000, 20);
+    g.repOuts(0x600, 4, 0x10010, 4, true); g.repIns(0x600, 2, 0x20100, 6, true);
+    g.movsToMmio(0xfe000100, 4, 0x10000, 16); g.movsFromMmio(0xfe000100, 8, 0x30000, 8);
+    g.movsFromMmio(0xfe000140, 2, 0x30100, 8, true);
+    g.repIns(0x604, 1, 16 * 1024 * 1024 - 4, 8); // runs off the end of guest RAM: stops
+    g.outl(0x608, 0x10000); g.outl(0x60c, 64); g.outl(0x610, 1); // DMA guest → window
+    g.outl(0x608, 0x40000); g.outl(0x610, 2); // window → guest
+    g.outl(0x608, 0xfffff0); g.outl(0x610, 2); // partly outside RAM: fault, nothing copied
+    g.inl(0x614);
+    g.outl(0x600, 5000); g.outl(0x610, 3); g.wait(4999); g.inl(0x614); g.wait(1); g.inl(0x614);
+    g.outl(0x610, 4); g.outl(0x600, 10); g.outl(0x610, 3); g.outl(0x610, 3); g.wait(100);
+    g.inl(0x900); g.outl(0x900, 1); g.readl(0xfd000000); g.writeq(0xfd000000, 1n);
+    m.trace.reset(m.rt); g.inl(0x600);
+    const want = assertIdentical(m.finish());
+    for (const needed of [/^dma 0x40000 /, /^isa 5 1$/, /^line 5 0$/, /^str 0 mmio r 8 /, /^fill 0x1000[0-9a-f] /, /^memhash t /]) {
+      assert.ok(want.some((l) => needed.test(l)), `trace lacks ${needed}`);
+    }
+  });
+
+  it("testdev as a PCI function: config cycles, BARs claimed on decode enable and moved, INTx", () => {
+    const m = createTracedMachine([{ name: "p", wasm: testdev, config: "bdf=00:05.0" }]);
+    const g = m.guest;
+    const bdf = bdfOf(0, 5);
+    for (let r = 0; r < 0x40; r += 4) g.pciRead(bdf, r, 4);
+    g.pciRead(bdf, 2, 2); g.pciRead(bdf, 0x3d, 1);
+    g.pciWrite(bdf, 0x10, 4, 0xffffffff); g.pciRead(bdf, 0x10, 4);
+    g.pciWrite(bdf, 0x10, 4, 0xfebf0000); g.pciWrite(bdf, 0x14, 4, 0xc001);
+    g.pciWrite(bdf, 0x04, 2, 0x0007);
+    g.outl(0xc000, 0x77); g.inl(0xc000); g.writel(0xfebf0010, 0x99); g.readl(0xfebf0010);
+    g.pciWrite(bdf, 0x10, 4, 0xfebe0000); g.readl(0xfebe0010); g.readl(0xfebf0010); // moved
+    g.outl(0xc000, 100); g.outl(0xc010, 3); g.wait(100); // timer → INTA
+    g.outl(0xc010, 4);
+    g.pciWrite(bdf, 0x04, 2, 0); g.inl(0xc000); // decode off: unclaimed
+    g.pciRead(bdfOf(0, 6), 0, 4); // nobody's function
+    const want = assertIdentical(m.finish());
+    assert.ok(want.includes("map pci 0x28 0x28"));
+    assert.ok(want.some((l) => /^unmap mmio 0xfebf0000 /.test(l)) && want.some((l) => /^intx 0x28 0 1$/.test(l)));
+  });
+
+  it("two vCPUs and the buffered ring (VGA-window writes Xen does not wait for)", () => {
+    const m = createTracedMachine([{ name: "t", wasm: testdev, config: "base=0x600,mmio=0xa0000", irqs: [{ isa: 5 }] }], { sim: { vcpus: 2, ramBytes: 4 << 20 } });
+    const g1 = new Guest(m.sim, 1);
+    for (let i = 0; i < 40; i++) m.guest.writeb(0xa0000 + i, i);
+    m.guest.writeq(0xa0100, 0x0000123456789abcn);
+    g1.readl(0xa0000); g1.outl(0x600, 1); m.guest.inl(0x600); g1.inl(0x618);
+    for (let i = 0; i < 600; i++) g1.writew(0xa0200 + 2 * i, i); // more than the ring holds
+    m.sim.flushBuffered();
+    m.guest.readl(0xa0200 + 1196);
+    const want = assertIdentical(m.finish());
+    assert.ok(want.some((l) => /^mmio 1 r 4 0xa0000 0x3020100 0x0$/.test(l)), "buffered writes reached the device before the read");
+  });
+
+  it("containment: trapdev traps on 0xDEAD, its IRQ drops, it answers all-ones, testdev keeps serving", () => {
+    const m = createTracedMachine([
+      { name: "bad", wasm: trapdev, config: "base=0x500", irqs: [{ isa: 7 }] },
+      { name: "good", wasm: testdev, config: "base=0x600", irqs: [{ isa: 5 }] },
+    ]);
+    const g = m.guest;
+    g.outl(0x500, 1); g.inl(0x500);
+    g.outl(0x600, 1000); g.outl(0x610, 3);
+    g.outw(0x502, 0xdead);
+    g.outl(0x500, 0x42); g.inl(0x500); g.inb(0x501); g.inw(0x502);
+    g.wait(1000); g.inl(0x600); g.inl(0x614); g.outb(0x604, 9); g.inb(0x604);
+    const want = assertIdentical(m.finish());
+    const i = want.indexOf("fail bad | trap: unreachable | ioreq write port 0x502 size 2 data 0xdead");
+    assert.ok(i > 0, "the trap is reported with device and ioreq");
+    assert.deepEqual(want.slice(i - 2, i), ["isa 7 0", "line 7 0"]);
+    assert.ok(want.includes("pio 0 r 4 0x500 0xffffffff") && want.includes("pio 0 r 4 0x614 0x100"));
+  });
+
+  it("8-byte MMIO writes above 2^53 reach the device exactly (native; host/node's simulator rounds them)", () => {
+    const m = createTracedMachine([{ name: "t", wasm: testdev, config: "base=0x600,mmio=0xfe000000" }]);
+    m.guest.writeq(0xfe000020, 0x1122334455667788n);
+    m.guest.readq(0xfe000020);
+    const got = replayNative(m.finish());
+    assert.ok(got.includes("mmio 0 r 8 0xfe000020 0x55667788 0x11223344"), got.filter((l) => l.startsWith("mmio")).join("\n"));
+  });
+
+  it("a module importing a capability its manifest does not grant is refused before it is compiled", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cap-"));
+    copyFileSync(trapdev, join(dir, "sneaky.wasm"));
+    writeFileSync(join(dir, "sneaky.manifest.json"), JSON.stringify({ name: "sneaky", capabilities: ["log", "claim"] }));
+    assert.throws(() => listNativeModules([dir]), /sneaky: imports host\.irq_set, capability 'irq' not granted by its manifest: refused/);
+    writeFileSync(join(dir, "sneaky.manifest.json"), JSON.stringify({ name: "sneaky", capabilities: ["log", "claim", "irq"] }));
+    assert.equal(listNativeModules([dir])[0]!.imports, 0b1011); // log, claim, irq bits (runtime/core/module.h)
+  });
+
+  describe("every device module in build/out: seeded random register, config-space and event workout", () => {
+    const devices = listNativeModules().filter((x) => !x.wasm.includes("/fixtures/"));
+    if (!devices.length) it.skip("no device modules built (npm run build)", () => {});
+    for (const mod of devices) {
+      it(`${mod.name}: 1500 random operations`, function () {
+        this.timeout(120_000);
+        assertIdentical(workout(mod.name, 0x5eed + mod.name.length));
+      });
+    }
+  });
+});
+
+// --- the random workout ---------------------------------------------------------------------
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Current claims, read back from the trace's own map/unmap records. */
+function claims(m: TracedMachine): Array<{ space: string; start: number; end: number }> {
+  const live: Array<{ space: string; start: number; end: number }> = [];
+  for (const l of m.trace.lines) {
+    const x = /^(map|unmap) (port|mmio) (0x[0-9a-f]+) (0x[0-9a-f]+)$/.exec(l);
+    if (!x) continue;
+    const s = { space: x[2]!, start: Number(x[3]), end: Number(x[4]) };
+    if (x[1] === "map") live.push(s);
+    else { const i = live.findIndex((r) => r.space === s.space && r.start === s.start && r.end === s.end); if (i >= 0) live.splice(i, 1); }
+  }
+  return live;
+}
+
+/** Sizes and enables every BAR of a function the way firmware does. */
+function programBars(m: TracedMachine, bdf: number, next: { io: number; mem: number }): void {
+  const g = m.guest;
+  for (let bar = 0; bar < 6; bar++) {
+    const reg = 0x10 + 4 * bar;
+    const old = g.pciRead(bdf, reg, 4);
+    g.pciWrite(bdf, reg, 4, 0xffffffff);
+    const mask = g.pciRead(bdf, reg, 4);
+    if (mask === 0 || mask === 0xffffffff) { g.pciWrite(bdf, reg, 4, old); continue; }
+    if (mask & 1) {
+      const size = ((~(mask & 0xfffffffc) >>> 0) & 0xffff) + 1;
+      next.io = Math.ceil(next.io / size) * size;
+      g.pciWrite(bdf, reg, 4, next.io);
+      next.io += size;
+    } else {
+      const size = (~(mask & 0xfffffff0) >>> 0) + 1;
+      next.mem = Math.ceil(next.mem / size) * size;
+      g.pciWrite(bdf, reg, 4, next.mem);
+      next.mem += size;
+      if ((mask & 6) === 4) { g.pciWrite(bdf, reg + 4, 4, 0); bar++; }
+    }
+  }
+  g.pciWrite(bdf, 0x04, 2, 0x0007);
+}
+
+function workout(name: string, seed: number): string {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const RAM = 4 << 20;
+  const m = createTracedMachine(
+    [{ name, module: name, irqs: [{ isa: 5 }, { isa: 9 }, { isa: 10 }, { isa: 11 }], chr: { write() {} }, net: { send() {} }, display: { setSurface() {}, damage() {} } }],
+    { sim: { ramBytes: RAM } },
+  );
+  const g = m.guest;
+  const bdfs = [...new Set(m.trace.lines.filter((l) => l.startsWith("map pci ")).map((l) => Number(l.split(" ")[2])))];
+  const next = { io: 0xc000, mem: 0xe0000000 };
+  for (const bdf of bdfs) programBars(m, bdf, next);
+  // guest RAM with something in it for DMA to find
+  g.poke(0x1000, Array.from({ length: 4096 }, (_, i) => (i * 13 + 7) & 0xff));
+  const values = [0, 1, 2, 3, 0x80, 0xff, 0xffff, 0xffffffff, 0x1000, 0x10000];
+  let ranges = claims(m);
+  for (let n = 0; n < 1500; n++) {
+    if (n % 50 === 0) ranges = claims(m);
+    const r = rnd();
+    if (r < 0.7 && ranges.length) {
+      const rg = pick(ranges);
+      const size = rg.space === "mmio" ? pick([1, 2, 4, 4, 4, 8] as const) : pick([1, 1, 2, 4] as const);
+      const span = rg.end - rg.start + 1;
+      let addr = rg.start + Math.floor(rnd() * Math.min(span, 0x1000));
+      if (rg.space === "mmio") addr -= addr % size;
+      const val = rnd() < 0.5 ? pick(values) : Math.floor(rnd() * 0x100000000);
+      const write = rnd() < 0.45;
+      if (rg.space === "port") {
+        if (size === 8) continue;
+        if (write) g.sim.pio(0, addr, size, 0, size === 4 ? val >>> 0 : val & (size === 2 ? 0xffff : 0xff));
+        else g.sim.pio(0, addr, size, 1);
+      } else {
+        // high halves stay below 2^21 so no 8-byte value exceeds 2^53 (see the test above)
+        if (write) m.sim.mmio64(0, addr, size, 0, size === 4 || size === 8 ? val >>> 0 : val & (size === 2 ? 0xffff : 0xff), size === 8 ? val & 0x1fffff : 0);
+        else m.sim.mmio64(0, addr, size, 1, 0, 0);
+      }
+    } else if (r < 0.8 && bdfs.length) {
+      const bdf = pick(bdfs);
+      const size = pick([1, 2, 4] as const);
+      const reg = Math.floor(rnd() * 0x100) & ~(size - 1);
+      if (rnd() < 0.3 && !(reg >= 0x10 && reg < 0x28) && reg !== 0x30 && reg > 0x07) g.pciWrite(bdf, reg, size, Math.floor(rnd() * 0x100000000) >>> (32 - 8 * size));
+      else g.pciRead(bdf, reg, size);
+    } else if (r < 0.87) {
+      g.wait(pick([1, 100, 1000, 10_000, 1_000_000, 20_000_000]));
+    } else if (r < 0.93 && ranges.length) {
+      const rg = pick(ranges.filter((x) => x.space === "port").length ? ranges.filter((x) => x.space === "port") : ranges);
+      const size = pick([1, 2, 4] as const);
+      const gpa = 0x1000 + Math.floor(rnd() * 0x3000);
+      const count = 1 + Math.floor(rnd() * 16);
+      const df = rnd() < 0.2;
+      if (rg.space === "port") (rnd() < 0.5 ? g.repOuts : g.repIns).call(g, rg.start + Math.floor(rnd() * (rg.end - rg.start + 1)), size, gpa, count, df);
+      else (rnd() < 0.5 ? g.movsToMmio : g.movsFromMmio).call(g, rg.start, size, gpa, count, df);
+    } else {
+      const k = pick(["chr", "key", "mouse", "net", "link", "refresh"] as const);
+      const bytes = (len: number): Uint8Array => Uint8Array.from({ length: len }, () => Math.floor(rnd() * 256));
+      if (k === "chr") m.trace.event(m.rt, name, EVENT.CHR_RX, bytes(1 + Math.floor(rnd() * 8)));
+      else if (k === "key") m.trace.event(m.rt, name, EVENT.KEY, null, pick([1, 28, 30, 42, 57, 103]), rnd() < 0.5 ? 1 : 0);
+      else if (k === "mouse") m.trace.event(m.rt, name, EVENT.MOUSE, null, (Math.floor(rnd() * 20) - 10) & 0xffff, pick([0, 1, 2, 4]));
+      else if (k === "net") m.trace.event(m.rt, name, EVENT.NET_RX, bytes(60 + Math.floor(rnd() * 100)));
+      else if (k === "link") m.trace.event(m.rt, name, EVENT.NET_LINK, null, rnd() < 0.5 ? 1 : 0);
+      else m.trace.event(m.rt, name, EVENT.DISPLAY_REFRESH, null, 0);
+    }
+  }
+  return m.finish();
+}
+
+// --- a firmware boot -------------------------------------------------------------------------
+
+describe("native runtime: a SeaBIOS boot on the development host (host/sim), replayed", function () {
+  this.timeout(300_000);
+  before(ensureBuilt);
+  it("every ioreq of a boot from our IDE disk (PCI enumeration, VGA BIOS and text, CMOS, PS/2, IDE reads, UART output) answers the same", async function () {
+    const { existsSync } = await import("node:fs");
+    if (!existsSync("/usr/share/seabios/bios.bin")) this.skip();
+    const { SimMachine } = await import("../../host/sim/machine.ts");
+    const { defaultDevices } = await import("../../host/sim/default-guest.ts");
+    const { ConsoleBackend } = await import("../../host/node/backends/console.ts");
+    const { SurfaceBackend } = await import("../../host/display/surface-backend.ts");
+    const { installVgaRom } = await import("../../host/display/vga-rom.ts");
+    const { recordBuild } = await import("../../host/node/trace.ts");
+    const { memoryImage } = await import("../../host/node/backends/block-file.ts");
+    const { bootSectorDisk, BOOT_MESSAGE } = await import("../../host/sim/boot-sector.ts");
+    const RAM = 128 << 20;
+    const serial = new ConsoleBackend();
+    const display = new SurfaceBackend();
+    const disk = memoryImage(bootSectorDisk(8192), { name: "boot disk" });
+    const cd = memoryImage(null, { cdrom: true, name: "empty cd" });
+    const { specs } = defaultDevices({ serial, display, ide: { units: [disk, undefined, cd], kinds: ["disk", "none", "cdrom", "none"] } }, RAM);
+    const { machine: m, finish } = await recordBuild(
+      () => SimMachine.create({
+        memoryBytes: RAM, acpi: specs.some((s) => s.name === "cmos"), devices: specs, log: () => {},
+        setup: (rt, sim) => { if (specs.some((s) => s.name === "vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
+      }),
+      { ram: "reads", ramHoles: [[0xa0000, 0xc0000]] },
+    );
+    m.run();
+    const done = await m.waitFor(() => m.biosLog.lines.includes(BOOT_MESSAGE.trimEnd()) || m.biosLog.find(/No bootable device/) >= 0, 120_000);
+    m.end("stopped");
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(done && m.biosLog.lines.includes(BOOT_MESSAGE.trimEnd()), `the guest did not boot from the disk:\n${m.biosLog.text()}`);
+    const want = assertIdentical(finish());
+    const count = (re: RegExp): number => want.filter((l) => re.test(l)).length;
+    console.log(`      boot trace: ${want.length} records, ${count(/^pio /)} port and ${count(/^mmio /)} MMIO operations, ${count(/^blk /)} block requests, ${count(/^dma /)} DMA writes, ${count(/^event /)} events`);
+    assert.ok(count(/^blk ide 0 0 0 1 0$/) >= 1, "the MBR was read from the disk");
+    assert.ok(want.some((l) => l.startsWith("chr uart ")), "the boot sector's message went out of our UART");
+    assert.ok(count(/^pio 0 [rw] . 0xcfc /) > 50, "PCI configuration cycles");
+    assert.ok(count(/^mmio /) > 100, "VGA memory");
+  });
+});

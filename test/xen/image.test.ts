@@ -1,0 +1,111 @@
+// test/xen/image.test.ts — fast checks of the stub-domain image, no Xen needed: builds it with
+// build/xen/build.sh into a temporary folder and checks what libxc's xen-3.0-x86_64 loader relies
+// on: a 64-bit x86 ELF executable, the Xen ELF notes (guest OS, "xen-3.0", loader "generic",
+// VIRT_BASE 0, PADDR_OFFSET 0, ENTRY = e_entry, HYPERCALL_PAGE page-aligned inside an executable
+// PT_LOAD), a PT_NOTE segment holding them, the gzip'd image decompressing to the stripped ELF, its
+// size, and the module file that stubdomain_ramdisk= names.
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+interface Phdr { type: number; flags: number; offset: number; vaddr: number; filesz: number; memsz: number }
+interface Note { type: number; desc: Buffer }
+
+const PT_LOAD = 1;
+const PT_NOTE = 4;
+const PF_X = 1;
+const NOTE = { ENTRY: 1, HYPERCALL_PAGE: 2, VIRT_BASE: 3, PADDR_OFFSET: 4, XEN_VERSION: 5, GUEST_OS: 6, LOADER: 8 };
+
+function phdrs(elf: Buffer): Phdr[] {
+  const phoff = Number(elf.readBigUInt64LE(32));
+  const phentsize = elf.readUInt16LE(54);
+  const phnum = elf.readUInt16LE(56);
+  const out: Phdr[] = [];
+  for (let i = 0; i < phnum; i++) {
+    const o = phoff + i * phentsize;
+    out.push({
+      type: elf.readUInt32LE(o),
+      flags: elf.readUInt32LE(o + 4),
+      offset: Number(elf.readBigUInt64LE(o + 8)),
+      vaddr: Number(elf.readBigUInt64LE(o + 16)),
+      filesz: Number(elf.readBigUInt64LE(o + 32)),
+      memsz: Number(elf.readBigUInt64LE(o + 40)),
+    });
+  }
+  return out;
+}
+
+function xenNotes(elf: Buffer, seg: Phdr): Note[] {
+  const notes: Note[] = [];
+  const align4 = (n: number) => (n + 3) & ~3;
+  let o = seg.offset;
+  const end = seg.offset + seg.filesz;
+  while (o + 12 <= end) {
+    const namesz = elf.readUInt32LE(o);
+    const descsz = elf.readUInt32LE(o + 4);
+    const type = elf.readUInt32LE(o + 8);
+    const name = elf.subarray(o + 12, o + 12 + namesz).toString("latin1").replace(/\0+$/, "");
+    const descOff = o + 12 + align4(namesz);
+    if (name === "Xen") notes.push({ type, desc: elf.subarray(descOff, descOff + descsz) });
+    o = descOff + align4(descsz);
+  }
+  return notes;
+}
+
+const str = (b: Buffer) => b.toString("latin1").replace(/\0+$/, "");
+const num = (b: Buffer) => (b.length === 8 ? Number(b.readBigUInt64LE(0)) : b.readUInt32LE(0));
+
+describe("xen: stub-domain image", function () {
+  this.timeout(120000);
+  let out: string;
+  let gz: Buffer;
+  let elf: Buffer;
+
+  before(function () {
+    out = mkdtempSync(join(tmpdir(), "stubdom-"));
+    execFileSync("bash", [join(ROOT, "build/xen/build.sh"), out], { stdio: "pipe" });
+    gz = readFileSync(join(out, "stubdom.gz"));
+    elf = gunzipSync(gz);
+  });
+  after(() => rmSync(out, { recursive: true, force: true }));
+
+  it("is a 64-bit x86 ELF executable", () => {
+    assert.equal(elf.subarray(0, 4).toString("latin1"), "\x7fELF");
+    assert.equal(elf[4], 2, "ELFCLASS64");
+    assert.equal(elf[5], 1, "little endian");
+    assert.equal(elf.readUInt16LE(16), 2, "ET_EXEC");
+    assert.equal(elf.readUInt16LE(18), 62, "EM_X86_64");
+  });
+
+  it("carries the Xen notes libxc's PV x86-64 loader needs, in a PT_NOTE segment", () => {
+    const segs = phdrs(elf);
+    const noteSegs = segs.filter((p) => p.type === PT_NOTE);
+    assert.equal(noteSegs.length, 1);
+    const notes = new Map(xenNotes(elf, noteSegs[0]).map((n) => [n.type, n.desc]));
+    assert.equal(str(notes.get(NOTE.GUEST_OS)!), "wasm-stubdom");
+    assert.equal(str(notes.get(NOTE.XEN_VERSION)!), "xen-3.0");
+    assert.equal(str(notes.get(NOTE.LOADER)!), "generic");
+    assert.equal(num(notes.get(NOTE.VIRT_BASE)!), 0);
+    assert.equal(num(notes.get(NOTE.PADDR_OFFSET)!), 0);
+    const entry = Number(elf.readBigUInt64LE(24));
+    assert.equal(num(notes.get(NOTE.ENTRY)!), entry, "ENTRY note = e_entry");
+    const hc = num(notes.get(NOTE.HYPERCALL_PAGE)!);
+    assert.equal(hc % 4096, 0, "hypercall page is page-aligned");
+    const text = segs.find((p) => p.type === PT_LOAD && p.flags & PF_X);
+    assert.ok(text, "an executable PT_LOAD");
+    assert.ok(hc >= text.vaddr && hc + 4096 <= text.vaddr + text.memsz, "hypercall page inside text");
+    assert.ok(entry >= text.vaddr && entry < text.vaddr + text.memsz, "entry inside text");
+  });
+
+  it("is small: under 64 KiB gzip'd, and the module file exists", () => {
+    const size = statSync(join(out, "stubdom.gz")).size;
+    assert.ok(size > 1000 && size < 64 * 1024, `stubdom.gz is ${size} bytes`);
+    assert.ok(statSync(join(out, "stubdom.mod")).size > 0);
+  });
+});

@@ -1,0 +1,64 @@
+// test/xen/qmp.test.ts — the stub domain's QMP server (runtime/xen/qmp.c) compiled for the build
+// host with test/xen/qmp_host.c and driven like libxl drives it: greeting first, CRLF after every
+// message, request ids echoed verbatim (numbers, strings, objects), the commands libxl sends
+// answered, anything else a CommandNotFound error; requests split across reads or sent back to
+// back still work.
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+describe("xen: QMP server", function () {
+  this.timeout(60000);
+  let dir: string;
+  let exe: string;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "qmp-"));
+    exe = join(dir, "qmp_host");
+    execFileSync("gcc", ["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-fno-builtin", "-I", join(ROOT, "runtime/xen"),
+      join(ROOT, "test/xen/qmp_host.c"), join(ROOT, "runtime/xen/qmp.c"), join(ROOT, "runtime/xen/lib.c"), "-o", exe]);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function session(input: string): { lines: unknown[]; raw: string; log: string } {
+    const raw = execFileSync(exe, { input, encoding: "latin1", stdio: ["pipe", "pipe", "pipe"] });
+    assert.ok(raw.endsWith("\r\n"), "every message ends with CRLF");
+    const parts = raw.split("\r\n").slice(0, -1);
+    for (const p of parts) assert.ok(!p.includes("\n"), "no bare LF inside a message");
+    return { lines: parts.map((p) => JSON.parse(p)), raw, log: "" };
+  }
+
+  it("greets first, with a qemu version libxl accepts", () => {
+    const { lines } = session("");
+    assert.equal(lines.length, 1);
+    const g = lines[0] as { QMP: { version: { qemu: { major: number; minor: number; micro: number } }; capabilities: unknown[] } };
+    assert.ok(g.QMP.version.qemu.major >= 2);
+    assert.ok(Array.isArray(g.QMP.capabilities));
+  });
+
+  it("answers libxl's create sequence and echoes ids", () => {
+    const { lines } = session('{"execute":"qmp_capabilities","id":2020372737}\r\n{"execute":"cont","id":2020372736}\r\n');
+    assert.deepEqual(lines.slice(1), [{ return: {}, id: 2020372737 }, { return: {}, id: 2020372736 }]);
+  });
+
+  it("answers query-cpus-fast with one entry per vCPU", () => {
+    const { lines } = session('{ "execute" : "query-cpus-fast", "id" : "x\\"y" }\r\n');
+    const r = lines[1] as { return: { "cpu-index": number }[]; id: string };
+    assert.equal(r.id, 'x"y');
+    assert.deepEqual(r.return.map((c) => c["cpu-index"]), [0, 1]);
+  });
+
+  it("reports unknown commands as CommandNotFound, keeps going, handles back-to-back objects", () => {
+    const { lines } = session('{"execute":"xen-save-devices-state","arguments":{"filename":"/dev/fdset/1"},"id":{"k":[1,{"z":"}"}]}}' +
+      '{"execute":"query-status","id":7}\r\n');
+    const e = lines[1] as { error: { class: string; desc: string }; id: unknown };
+    assert.equal(e.error.class, "CommandNotFound");
+    assert.deepEqual(e.id, { k: [1, { z: "}" }] });
+    assert.deepEqual(lines[2], { return: { status: "prelaunch", singlestep: false, running: false }, id: 7 });
+  });
+});
