@@ -17,8 +17,18 @@ export function logWarn(msg: string): void { emit(LOG_WARN, msg); }
 export function logInfo(msg: string): void { emit(LOG_INFO, msg); }
 export function logDebug(msg: string): void { emit(LOG_DEBUG, msg); }
 
-// Guest errors (garbage programmed into registers): rate limited by the same budget.
-export function guestError(msg: string): void { emit(LOG_WARN, "guest error: " + msg); }
+// Guest errors (garbage programmed into registers): rate limited by the same budget. The budget
+// is checked before the message is built: under the stub runtime every concatenation is a bump
+// allocation that is never freed, so a guest repeating an error must not cost memory once the
+// budget is spent.
+export function guestError(msg: string): void {
+  if (budget <= 0) return;
+  emit(LOG_WARN, "guest error: " + msg);
+}
+
+// True while messages still get through: callers that build a message from values check this
+// first, so a spent budget costs no allocation.
+export function logging(): bool { return budget > 0; }
 
 // Restores the log budget (called by dev_reset so a rebooted guest gets a fresh one).
 export function resetLogBudget(): void { budget = 1000; }
