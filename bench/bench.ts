@@ -6,6 +6,8 @@
 //   - cost of a 4 KiB DMA command (testdev: window → guest RAM) on each;
 //   - an IDE READ DMA of 8 sectors through the ide module (bus-master PRD table, in-memory disk,
 //     completion event, IRQ; 14 port ioreqs) on each;
+//   - an e1000 transmit of one 1514-byte frame (legacy descriptor written by the CPU, one TDT
+//     MMIO write, descriptor and buffer DMA, the net backend, the status write-back) on each;
 //   - the Internet checksum over 64 KiB (bench/hot/csum.ts) compiled through wasm2c versus the same
 //     function written in C (bench/native/hotc.c), and on V8: what the sandbox costs.
 import { execFileSync } from "node:child_process";
@@ -59,7 +61,7 @@ function timeNs(n: number, fn: (i: number) => void): number {
   return Number(process.hrtime.bigint() - t0) / n;
 }
 
-function v8Figures(csumWasm: string): { read: number; write: number; dma: number; csum: number; value: number; ide: number } {
+function v8Figures(csumWasm: string): { read: number; write: number; dma: number; csum: number; value: number; ide: number; tx: number } {
   const m = createMachine([{ name: "t", wasm: modulePath("testdev", { fixture: true }), config: "base=0x600,mmio=0xfe000000", irqs: [{ isa: 5 }] }]);
   const g = m.guest;
   let sink = 0;
@@ -82,7 +84,7 @@ function v8Figures(csumWasm: string): { read: number; write: number; dma: number
   }
   const csum = timeNs(NCSUM, () => { sink += csumFn(0, 65536); });
   if (sink === -1) console.log(sink);
-  return { read, write, dma, csum, value: csumFn(0, 65536) >>> 0, ide: ideFigure() };
+  return { read, write, dma, csum, value: csumFn(0, 65536) >>> 0, ide: ideFigure(), tx: txFigure() };
 }
 
 /** The same IDE READ DMA sequence as bench/native/bench.c, on V8. */
@@ -105,11 +107,37 @@ function ideFigure(): number {
   return Math.min(timeNs(NIDE, op), timeNs(NIDE, op));
 }
 
-interface NativeFigures { ide_ns: number; read_ns: number; write_ns: number; dma_ns: number; csum_wasm2c_ns: number; csum_c_ns: number; csum: number }
+/** The same e1000 transmit as bench/native/bench.c, on V8. */
+function txFigure(): number {
+  if (!existsSync(modulePath("e1000"))) return NaN;
+  let frames = 0;
+  const net = { send: (): void => { frames++; } };
+  const m = createMachine([{ name: "e1000", config: "bdf=00:03.0,mac=52:54:00:12:34:56", net }]);
+  const g = m.guest;
+  const NIC = bdfOf(0, 3), BAR = 0xfeb80000, RING = 0x2000, BUF = 0x3000, DESCS = 64;
+  g.pciWrite(NIC, 0x10, 4, BAR); g.pciWrite(NIC, 0x04, 2, 0x0006);
+  g.poke(BUF, Array.from({ length: 1514 }, (_, i) => i & 0xff));
+  g.writel(BAR + 0x3800, RING); g.writel(BAR + 0x3804, 0); g.writel(BAR + 0x3808, DESCS * 16);
+  g.writel(BAR + 0x3810, 0); g.writel(BAR + 0x3818, 0); g.writel(BAR + 0x0400, 0x02 | 0x08);
+  let tail = 0;
+  const op = (): void => {
+    const d = RING + tail * 16;
+    g.poke(d, [BUF & 0xff, BUF >> 8, 0, 0, 0, 0, 0, 0, 1514 & 0xff, 1514 >> 8, 0, 0x01 | 0x02 | 0x08, 0, 0, 0, 0]);
+    tail = (tail + 1) % DESCS;
+    g.writel(BAR + 0x3818, tail);
+  };
+  op();
+  if (frames !== 1) throw new Error("V8: the e1000 did not transmit the frame");
+  const ns = Math.min(timeNs(NIDE, op), timeNs(NIDE, op));
+  if (frames !== 1 + 2 * (NIDE + Math.min(NIDE, 10_000))) throw new Error(`V8: ${frames} frames transmitted`);
+  return ns;
+}
+
+interface NativeFigures { tx_ns: number; ide_ns: number; read_ns: number; write_ns: number; dma_ns: number; csum_wasm2c_ns: number; csum_c_ns: number; csum: number }
 
 const { bin, csumWasm } = buildBench();
 const v8 = v8Figures(csumWasm);
-const nat = JSON.parse(execFileSync(bin, [String(N * 4), String(NDMA * 4), String(NCSUM * 4), String(NIDE * 4)], { encoding: "utf8" })) as NativeFigures;
+const nat = JSON.parse(execFileSync(bin, [String(N * 4), String(NDMA * 4), String(NCSUM * 4), String(NIDE * 4), String(NIDE * 4)], { encoding: "utf8" })) as NativeFigures;
 if (nat.csum !== v8.value) throw new Error(`checksum differs: wasm2c ${nat.csum}, V8 ${v8.value}`);
 
 const f = (ns: number): string => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`).padStart(10);
@@ -120,5 +148,6 @@ console.log(`register read, per ioreq (testdev)   ${f(v8.read)}      ${f(nat.rea
 console.log(`register write, per ioreq (testdev)  ${f(v8.write)}      ${f(nat.write_ns)}             ${r(nat.write_ns / v8.write)}`);
 console.log(`4 KiB DMA command (testdev → RAM)    ${f(v8.dma)}      ${f(nat.dma_ns)}             ${r(nat.dma_ns / v8.dma)}`);
 if (nat.ide_ns >= 0 && !Number.isNaN(v8.ide)) console.log(`IDE READ DMA, 8 sectors (14 ioreqs)    ${f(v8.ide)}      ${f(nat.ide_ns)}             ${r(nat.ide_ns / v8.ide)}`);
+if (nat.tx_ns >= 0 && !Number.isNaN(v8.tx)) console.log(`e1000 TX, one 1514-byte frame          ${f(v8.tx)}      ${f(nat.tx_ns)}             ${r(nat.tx_ns / v8.tx)}`);
 console.log(`hot function: Internet checksum of 64 KiB (bench/hot/csum.ts)`);
 console.log(`  native C ${f(nat.csum_c_ns)}   wasm2c ${f(nat.csum_wasm2c_ns)} (${r(nat.csum_wasm2c_ns / nat.csum_c_ns)} of C)   V8 ${f(v8.csum)} (${r(v8.csum / nat.csum_c_ns)} of C)`);
