@@ -53,7 +53,8 @@ describe("guest: the stubdom boot command (host/sim/boot.ts)", function () {
     const shot = join(dir, "screen.png");
     const rec = join(dir, "ioreqs.jsonl");
     const io = captureIo();
-    const code = await boot(["--disk", disk, "--until", "IRQ 4 from our UART reached the CPU", "--timeout", "60", "--screenshot", shot, "--record", rec], io);
+    const trace = join(dir, "boot.trace");
+    const code = await boot(["--disk", disk, "--until", "IRQ 4 from our UART reached the CPU", "--timeout", "60", "--screenshot", shot, "--record", rec, "--trace", trace], io);
     assert.equal(code, 0, io.err());
     assert.ok(io.out().includes(BOOT_MESSAGE) && io.out().includes(IRQ_MESSAGE.trimEnd()), io.out());
     assert.match(io.err(), /\[boot\] BIOS banner after [\d.]+ s/);
@@ -66,12 +67,18 @@ describe("guest: the stubdom boot command (host/sim/boot.ts)", function () {
     const hostBridgeId = lines.find((r) => r.k === "io" && r.type === 2 && r.sbdf === 0 && r.addr === 0 && r.dir === 1);
     assert.equal(hostBridgeId?.resp, 0x12378086);
     assert.ok(lines.some((r) => r.k === "buf" && r.addr >= 0xa0000 && r.addr < 0xc0000), "buffered VGA-window writes recorded");
+    const t = readFileSync(trace, "utf8").split("\n");
+    assert.deepEqual(t.slice(0, 5), ["stubdom-trace 1", `ram ${128 << 20}`, "vcpus 1", "bufvga 1", "ramhole 0xa0000 0xc0000"]);
+    assert.ok(t.some((l) => /^device pci pci wasm=0x[0-9a-f]+ /.test(l)) && t.some((l) => /^blk ide 0 0 0 1 0$/.test(l)), "devices and the MBR read in the trace");
+    assert.match(io.err(), /\[boot\] trace written to .*boot\.trace/);
   });
 
   it("ends a run with --timeout and says so", async () => {
     const io = captureIo();
-    assert.equal(await boot(["--timeout", "1"], io), 0, io.err());
-    assert.match(io.err(), /\[boot\] timeout after 1\.\d+ s/);
+    const disk = join(dir, "timeout.img");
+    writeFileSync(disk, bootSectorDisk(2048));
+    assert.equal(await boot(["--disk", disk, "--timeout", "1"], io), 0, io.err());
+    assert.match(io.err(), /\[boot\] timeout after \d+\.\d+ s/);
   });
 
   it("ends the run cleanly when the guest asks for a reset (PIIX3 reset control at 0xCF9)", async () => {

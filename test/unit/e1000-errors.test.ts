@@ -99,7 +99,8 @@ describe("e1000: garbage ring registers", () => {
     const ms = Date.now() - t;
     assert.equal(n.r(R.TDH), 0, "walked all the way round");
     assert.equal(n.peer.fromDevice.length, 0);
-    assert.ok(ms < 5000, `${ms} ms`);
+    // Bounded by construction: the TDT write returned, having visited each descriptor once (TDH
+    // is back at TDT). The time is printed, never asserted (machine load is not the device's).
     console.log(`      (65527 descriptors in ${ms} ms)`);
     noFailures(n);
   });

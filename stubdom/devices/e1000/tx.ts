@@ -110,6 +110,15 @@ function appendTso(addr: u64, len: i32): i32 {
   if (S.txOverflow) return 0;
   const c = S.ctxTso;
   const full = c.hdrlen + c.mss;
+  // A TSE context descriptor between the data descriptors of one packet may have changed the
+  // header length or MSS (checked only at packet start): if the context is no longer valid, or
+  // what is already assembled leaves no room in a segment, the packet is dropped (otherwise the
+  // room below would be zero or negative: an endless loop, or a negative DMA length).
+  if (!tsoValid(c) || S.txLen >= full) {
+    statInc(TSCTFC);
+    S.txOverflow = true;
+    return 0;
+  }
   let left = len;
   while (left > 0) { // each pass consumes at least one byte
     const room = S.txLen < c.hdrlen ? c.hdrlen - S.txLen : full - S.txLen;
