@@ -22,11 +22,16 @@ export interface BootOptions {
   append: string;
   /** Write the ioreq stream (requests and responses, JSON lines) here. */
   record: string | null;
+  /** Write a replayable trace (docs/trace-format.md, RAM as "reads") here, for stubdom-replay. */
+  trace: string | null;
 }
 
 export class BootUsageError extends Error {}
 
 export const BOOT_USAGE = `usage: stubdom boot [options]
+  With neither --disk nor --kernel it boots the Linux test guest (build/guest/images.ts, built from
+  Debian's archive on first use into build/out/guest/): SeaBIOS loads syslinux, Linux and busybox
+  from our IDE disk, the init checks every device, then a shell runs on this terminal.
   --timeout SECONDS     stop after this much wall time (default: run until power-off, reset or Ctrl-C)
   --screenshot FILE.png write our VGA's screen to FILE.png when the run ends
   --disk FILE           raw disk image on IDE hda (written to by the guest)
@@ -39,10 +44,12 @@ export const BOOT_USAGE = `usage: stubdom boot [options]
   --initrd FILE         its initramfs
   --append "ARGS"       its command line (default "console=ttyS0")
   --record FILE         write every ioreq and its response to FILE (JSON lines)
+  --trace FILE          write a replayable trace (docs/trace-format.md) to FILE: replay it with
+                        build/out/native/stubdom-replay --check FILE (npm run build:native)
   --quiet               no progress lines`;
 
 export function parseBootArgs(argv: readonly string[]): BootOptions {
-  const o: BootOptions = { timeoutS: 0, screenshot: null, disk: null, cdrom: null, ramMb: 128, bios: null, until: null, biosLog: false, quiet: false, record: null, kernel: null, initrd: null, append: "console=ttyS0" };
+  const o: BootOptions = { timeoutS: 0, screenshot: null, disk: null, cdrom: null, ramMb: 128, bios: null, until: null, biosLog: false, quiet: false, record: null, trace: null, kernel: null, initrd: null, append: "console=ttyS0" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -71,6 +78,7 @@ export function parseBootArgs(argv: readonly string[]): BootOptions {
       case "--bios-log": o.biosLog = true; break;
       case "--quiet": o.quiet = true; break;
       case "--record": o.record = value(); break;
+      case "--trace": o.trace = value(); break;
       case "--kernel": o.kernel = value(); break;
       case "--initrd": o.initrd = value(); break;
       case "--append": o.append = value(); break;

@@ -14,7 +14,11 @@ import { screenshot } from "../display/screenshot.ts";
 import { V86StartError } from "./v86-start.ts";
 import { DeviceLoadError } from "../node/device.ts";
 import { LineFile } from "./recorder.ts";
+import { recordBuild } from "../node/trace.ts";
+import { writeFileSync } from "node:fs";
 import { preferOptimizedWasm } from "./v8-tuning.ts";
+import { linuxGuestImages, linuxGuestMedia, wirePeer, typePaced } from "./linux-guest.ts";
+import { GuestBuildError } from "../../build/guest/images.ts";
 
 export interface BootIo {
   stdout: { write(chunk: Uint8Array | string): unknown };
@@ -23,7 +27,7 @@ export interface BootIo {
   stdin?: NodeJS.ReadStream | null;
 }
 
-const SETUP_ERRORS = [BootUsageError, BlockImageError, MissingDeviceError, V86StartError, VgaRomError, DeviceLoadError];
+const SETUP_ERRORS = [BootUsageError, BlockImageError, MissingDeviceError, V86StartError, VgaRomError, DeviceLoadError, GuestBuildError];
 
 export async function boot(argv: readonly string[], io: BootIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   preferOptimizedWasm();
@@ -49,12 +53,19 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   const serial = new ConsoleBackend({ echo: { write: (c: Uint8Array) => { io.stdout.write(c); serialText = (serialText + Buffer.from(c).toString("latin1")).slice(-65536); check(serialText); } } });
   const display = new SurfaceBackend();
   const images: ImageBlockBackend[] = [];
-  const disk = o.disk ? openDiskImage(o.disk) : undefined;
-  const cd = o.cdrom ? openIsoImage(o.cdrom) : memoryImage(null, { cdrom: true, name: "empty CD-ROM drive" });
+  // The default guest (no --disk, no --kernel): the Linux test guest, booted by SeaBIOS from our
+  // IDE disk (build/guest/images.ts; built on first use), its ISO in the CD-ROM drive.
+  const guest = !o.disk && !o.kernel ? linuxGuestMedia(linuxGuestImages(say)) : null;
+  if (guest) say(`default guest: Debian's Linux ${guest.images.kernelVersion} + busybox, booted by SeaBIOS from ${guest.images.disk} (an in-memory copy) via syslinux; the shell is on this terminal (serial console)`);
+  const disk = guest ? guest.disk : o.disk ? openDiskImage(o.disk) : undefined;
+  const cd = o.cdrom ? openIsoImage(o.cdrom) : guest ? guest.cd : memoryImage(null, { cdrom: true, name: "empty CD-ROM drive" });
+  if (guest && cd !== guest.cd) guest.cd.close();
+  let live = true;
+  const peer = wirePeer(() => live);
   if (disk) images.push(disk);
   images.push(cd);
   const ram = o.ramMb << 20;
-  const { specs, missing } = defaultDevices({ serial, display, ide: { units: [disk, undefined, cd], kinds: [disk ? "disk" : "none", "none", "cdrom", "none"] } }, ram);
+  const { specs, missing } = defaultDevices({ serial, display, net: peer, ide: { units: [disk, undefined, cd], kinds: [disk ? "disk" : "none", "none", "cdrom", "none"] } }, ram);
   const present = new Set(specs.map((s) => s.name as DeviceName));
   for (const why of missing) say(`device missing: ${why}`);
   if (!present.has("pci")) throw new MissingDeviceError("cannot boot without the pci device (i440FX/PIIX3): build it first");
@@ -63,7 +74,8 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   let failures = 0;
   const record = o.record ? new LineFile(o.record) : null;
   say(`v86 CPU, ${o.bios ?? "SeaBIOS"}, ${o.ramMb} MiB RAM, devices: ${[...present].join(" ")}`);
-  m = await SimMachine.create({
+  let finishTrace: (() => string) | null = null;
+  const create = (): Promise<SimMachine> => SimMachine.create({
     memoryBytes: ram,
     biosPath: o.bios ?? undefined,
     kernelPath: o.kernel ?? undefined,
@@ -76,6 +88,13 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
     onFailure: (f) => { failures++; say(`device ${f.device} FAILED: ${f.error} (during ${f.during}); it now reads all-ones, the others keep running`); },
     setup: (rt, sim) => { if (present.has("vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
   });
+  if (o.trace) {
+    const r = await recordBuild(create, { ram: "reads", ramHoles: [[0xa0000, 0xc0000]] });
+    m = r.machine;
+    finishTrace = r.finish;
+  } else {
+    m = await create();
+  }
   const machine = m;
   say(`v86 loaded in ${(machine.v86StartMs / 1000).toFixed(2)} s; devices taken over, starting the CPU`);
   machine.biosLog.onLine = (line) => {
@@ -89,13 +108,17 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   const onSigint = (): void => machine.end("stopped");
   process.on("SIGINT", onSigint);
   const stdin = io.stdin && io.stdin.isTTY ? io.stdin : null;
+  // keys (and pastes) reach the UART a few bytes at a time, in order, so its FIFO never overruns
+  let typing = Promise.resolve();
   const onKeys = (chunk: Buffer): void => {
     if (chunk.includes(0x03)) { machine.end("stopped"); return; }
-    serial.type(new Uint8Array(chunk));
+    const bytes = new Uint8Array(chunk);
+    typing = typing.then(() => typePaced(serial, bytes, () => !machine.ended));
   };
   if (stdin) { stdin.setRawMode(true); stdin.on("data", onKeys); stdin.resume(); }
   machine.run();
   const why = await ended;
+  live = false;
   if (timer) clearTimeout(timer);
   process.off("SIGINT", onSigint);
   if (stdin) { stdin.off("data", onKeys); stdin.setRawMode(false); stdin.pause(); }
@@ -114,6 +137,11 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   }
   await machine.destroy();
   if (record) { record.close(); say(`ioreq stream written to ${record.path}`); }
+  if (o.trace && finishTrace) {
+    const text = finishTrace();
+    writeFileSync(o.trace, text);
+    say(`trace written to ${o.trace} (${(text.length / 1048576).toFixed(1)} MiB; replay: build/out/native/stubdom-replay --check ${o.trace})`);
+  }
   for (const img of images) img.close();
   if (o.until && !matched) { say(`--until ${o.until.source} never matched`); return 1; }
   return failures ? 1 : 0;

@@ -41,7 +41,13 @@ export function mmioRead(off: i32, size: i32): u32 {
   }
   if (off >= MMIO_DISPI && off < MMIO_DISPI_END) {
     S.setVbeIndex(<u16>((off - MMIO_DISPI) >> 1)); // as QEMU: the access selects the register
-    return dispiReadData() & (size == 1 ? 0xff : 0xffff);
+    const v = dispiReadData();
+    // A byte read is one lane of the 16-bit register: the odd address is its high byte. (QEMU
+    // widens it to a 16-bit read at the odd address and keeps the low byte; a CPU that splits a
+    // 16-bit load into two byte loads — v86 does — then reads the ID 0xB0C5 as 0xC5C5 and Linux's
+    // bochs-drm refuses the device: "ID mismatch".)
+    if (size == 1) return (off & 1) != 0 ? (v >> 8) & 0xff : v & 0xff;
+    return v & 0xffff;
   }
   if (off == MMIO_QEXT_SIZE) return QEXT_REGION_SIZE;
   if (off == MMIO_QEXT_BYTE_ORDER) return QEXT_LITTLE_ENDIAN;

@@ -333,3 +333,31 @@ describe("native runtime: a SeaBIOS boot on the development host (host/sim), rep
     assert.ok(count(/^mmio /) > 100, "VGA memory");
   });
 });
+
+// --- a full Linux boot -----------------------------------------------------------------------
+
+describe("native runtime: a full Linux boot on the development host (host/sim), replayed", function () {
+  this.timeout(600_000);
+  before(ensureBuilt);
+  it("every ioreq of Debian's Linux booting to its init's checks (ata_piix, sr, e1000 + ping, bochs-drm, psmouse) answers the same", async function () {
+    // The boot is test/guest/linux-boot.ts's direct boot, recorded while it ran (shared with
+    // test/guest/linux.test.ts when both run in one process; the images are built if missing).
+    const tBoot = performance.now();
+    const { linuxBoot } = await import("../guest/linux-boot.ts");
+    const b = await linuxBoot("direct");
+    const bootMs = performance.now() - tBoot;
+    const bootNote = bootMs > 5000 ? `booted and recorded here in ${(bootMs / 1000).toFixed(1)} s` : "the boot test/guest/linux.test.ts ran, recorded";
+    assert.ok(b.trace, "the direct boot was not recorded");
+    assert.ok(b.done && b.done.fail === 0, `the recorded boot did not pass its checks:\n${b.serial.slice(-3000)}`);
+    const t0 = performance.now();
+    const want = assertIdentical(b.trace);
+    const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    const count = (re: RegExp): number => want.filter((l) => re.test(l)).length;
+    console.log(`      Linux boot (${bootNote}): trace replayed natively and compared in ${secs} s: ${want.length} records (${(b.trace.length / 1048576).toFixed(0)} MiB), ${count(/^pio /)} port and ${count(/^mmio /)} MMIO operations, ${count(/^str /)} string I/O, ${count(/^blk /)} block requests, ${count(/^dma /)} DMA writes, ${count(/^net /)} frames sent, ${count(/^event /)} events`);
+    assert.ok(count(/^blk ide 0 0 /) >= 8, "disk reads (partition table, the data partition's md5)");
+    assert.ok(count(/^blk ide 2 0 /) >= 4, "CD-ROM reads (the ISO mounted, data.bin read)");
+    assert.ok(count(/^net e1000 /) >= 4 && count(/^event e1000 /) >= 2, "ARP + ping frames out, replies in");
+    assert.ok(count(/^event uart /) >= 1, "a command typed into the shell");
+    assert.ok(want.some((l) => /^vram /.test(l)), "the LFB mapped for bochs-drm");
+  });
+});

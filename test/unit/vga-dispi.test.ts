@@ -4,7 +4,7 @@
 // frames never traps (no out-of-bounds access) and always leaves a mode that fits VRAM.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { makeVga, programBars, dispiOut, dispiIn, unblankLikeBochs, LFB } from "./vga-guest.ts";
+import { makeVga, programBars, dispiOut, dispiIn, unblankLikeBochs, LFB, MMIO } from "./vga-guest.ts";
 
 const VRAM = 16 << 20;
 
@@ -20,6 +20,18 @@ describe("vga DISPI", () => {
     assert.equal(dispiIn(g, 0), 0xb0c5);
     assert.equal(g.inw(0x1ce), 0, "index reads back");
     g.outw(0x1ce, 0); assert.equal(g.inw(0x1d0), 0xb0c5, "0x1D0 is a second data port");
+  });
+
+  it("BAR2 DISPI byte reads are byte lanes: a 16-bit load split into two byte loads (v86) reads the register", () => {
+    // Found by Linux's bochs-drm on the development host: v86 splits readw into two byte reads,
+    // and the odd byte used to return the low byte again (the ID read as 0xC5C5: "ID mismatch").
+    const { g } = makeVga("rom=none");
+    programBars(g);
+    assert.equal(g.readb(MMIO + 0x500) | (g.readb(MMIO + 0x501) << 8), 0xb0c5);
+    dispiOut(g, 1, 0x0320);
+    assert.deepEqual([g.readb(MMIO + 0x502), g.readb(MMIO + 0x503)], [0x20, 0x03]);
+    assert.equal(g.readw(MMIO + 0x502), 0x0320, "16-bit reads unchanged");
+    assert.equal(g.inw(0x1ce), 1, "a byte access selects its register, as a 16-bit one does");
   });
 
   it("GETCAPS reports the maxima; VIDEO_MEMORY_64K the VRAM size; unknown indexes read 0", () => {
