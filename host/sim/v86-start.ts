@@ -43,6 +43,14 @@ export async function startV86(opts: V86StartOptions): Promise<{ emulator: V86Em
   for (const [what, p] of [["kernel", opts.kernelPath], ["initrd", opts.initrdPath]] as const) {
     if (p !== undefined && !existsSync(p)) throw new V86StartError(`${what} image ${p} not found`);
   }
+  if (opts.kernelPath !== undefined) {
+    // A Linux bzImage carries the boot-sector signature 0xAA55 at 0x1FE and "HdrS" at 0x202
+    // (the x86 boot protocol); anything else would boot into nothing and time out.
+    const k = readFileSync(opts.kernelPath);
+    if (k.length < 0x206 || k.readUInt16LE(0x1fe) !== 0xaa55 || k.toString("latin1", 0x202, 0x206) !== "HdrS") {
+      throw new V86StartError(`kernel image ${opts.kernelPath} is not a Linux bzImage (no 0xAA55 at 0x1FE and "HdrS" at 0x202)`);
+    }
+  }
   const file = (p: string | undefined): { buffer: ArrayBuffer } | undefined => (p === undefined ? undefined : { buffer: toArrayBuffer(readFileSync(p)) });
   const { V86 } = (await import("v86")) as unknown as { V86: new (o: object) => V86Emulator };
   const emulator = new V86({

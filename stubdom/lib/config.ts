@@ -55,7 +55,7 @@ export class Config {
 
 // Parses decimal or 0x-hex; returns I64.MIN_VALUE when malformed.
 export function parseNumber(s: string): i64 {
-  let i = 0;
+  let i: i32 = 0;
   let base: i64 = 10;
   if (s.length > 2 && s.charCodeAt(0) == 48 && (s.charCodeAt(1) | 32) == 120) { base = 16; i = 2; }
   if (i >= s.length) return I64.MIN_VALUE;

@@ -47,6 +47,14 @@ describe("guest: the stubdom boot command (host/sim/boot.ts)", function () {
     assert.doesNotMatch(io.err(), /\[boot\] v86 CPU/);
   });
 
+  it("refuses a kernel file that is not a Linux bzImage, with exit code 2", async () => {
+    const bogus = join(dir, "bogus-kernel");
+    writeFileSync(bogus, Buffer.alloc(4096, 0x5a));
+    const io = captureIo();
+    assert.equal(await boot(["--kernel", bogus, "--timeout", "5"], io), 2);
+    assert.match(io.err(), /bogus-kernel is not a Linux bzImage/);
+  });
+
   it("boots SeaBIOS from a disk image, stops on --until, writes a screenshot and the ioreq record", async () => {
     const disk = join(dir, "disk.img");
     writeFileSync(disk, bootSectorDisk(2048));

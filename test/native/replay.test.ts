@@ -163,7 +163,7 @@ describe("native runtime: differential replay against V8", () => {
 
   describe("every device module in build/out: seeded random register, config-space and event workout", () => {
     const devices = listNativeModules().filter((x) => !x.wasm.includes("/fixtures/"));
-    if (!devices.length) it.skip("no device modules built (npm run build)", () => {});
+    if (!devices.length) it("finds the device modules (none built: run npm run build)", () => { assert.fail("no device modules in build/out: run npm run build first"); });
     for (const mod of devices) {
       it(`${mod.name}: 1500 random operations`, function () {
         this.timeout(120_000);
@@ -297,7 +297,10 @@ describe("native runtime: a SeaBIOS boot on the development host (host/sim), rep
   before(ensureBuilt);
   it("every ioreq of a boot from our IDE disk (PCI enumeration, VGA BIOS and text, CMOS, PS/2, IDE reads, UART output) answers the same", async function () {
     const { existsSync } = await import("node:fs");
-    if (!existsSync("/usr/share/seabios/bios.bin")) this.skip();
+    if (!existsSync("/usr/share/seabios/bios.bin")) {
+      console.warn("      SKIPPED: /usr/share/seabios/bios.bin is missing (Debian package seabios; .ci/install installs it)");
+      this.skip();
+    }
     const { SimMachine } = await import("../../host/sim/machine.ts");
     const { defaultDevices } = await import("../../host/sim/default-guest.ts");
     const { ConsoleBackend } = await import("../../host/node/backends/console.ts");

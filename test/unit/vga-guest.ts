@@ -2,11 +2,11 @@
 // and a SurfaceBackend, the standard VGA register tables of modes 3, 12h and 13h (IBM VGA
 // reference values), SeaBIOS's mode-set order, Linux vgacon's font upload, DISPI accessors,
 // PCI BAR programming, and the 8x16 font taken out of the configured VGA BIOS image.
-import { readFileSync } from "node:fs";
 import { createMachine, type Machine } from "../../host/node/machine.ts";
 import type { Guest } from "../../host/node/guest.ts";
 import { SurfaceBackend } from "../../host/display/surface-backend.ts";
 import { installVgaRom, DEFAULT_VGA_ROM } from "../../host/display/vga-rom.ts";
+import { vgaBiosFont16 } from "../../host/sim/fb-text.ts";
 
 export const VGA_BDF = 2 << 3;
 export const LFB = 0xe0000000;
@@ -113,15 +113,9 @@ export function loadFontLikeVgacon(g: Guest, font: Uint8Array, height = 16): voi
   g.outw(0x3ce, 0x0004); g.outw(0x3ce, 0x1005); g.outw(0x3ce, 0x0e06);
 }
 
-/** The 8x16 font inside the VGA BIOS image, found by the IBM glyph of 'A'. */
+/** The 8x16 font inside the VGA BIOS image, found by the IBM glyph of 'A' (host/sim/fb-text.ts). */
 export function biosFont16(path = DEFAULT_VGA_ROM): Uint8Array {
-  const rom = readFileSync(path);
-  const glyphA = Buffer.from([0x00, 0x00, 0x10, 0x38, 0x6c, 0xc6, 0xc6, 0xfe, 0xc6, 0xc6, 0xc6, 0xc6, 0x00, 0x00, 0x00, 0x00]);
-  for (let at = rom.indexOf(glyphA); at >= 0; at = rom.indexOf(glyphA, at + 1)) {
-    const start = at - 0x41 * 16;
-    if (start >= 0 && start + 4096 <= rom.length && rom.subarray(start, start + 16).every((b) => b === 0)) return new Uint8Array(rom.subarray(start, start + 4096));
-  }
-  throw new Error(`no 8x16 font found in ${path}`);
+  return vgaBiosFont16(path);
 }
 
 /** Text at (row, col) of an 80-column text screen at B8000. */

@@ -135,13 +135,13 @@ export function rxFrame(base: usize, len: i32): void {
   const descPtr = changetype<usize>(desc);
   const wbPtr = changetype<usize>(wb);
   let head = <i32>reg(RDH);
-  let done = 0;
+  let done: i32 = 0;
   let complete = false;
   for (let i = 0; i < n; i++) {
     const da = ring + <u64>head * 16;
     if (dma_read(<i32>da, <i32>(da >> 32), descPtr, 16) != DMA_OK) { noteMasterAbort(); return; }
     const buf = load<u64>(descPtr);
-    let chunk = 0;
+    let chunk: i32 = 0;
     let errors: u8 = 0;
     if (buf != 0) {
       chunk = min(bufSize, total - done);

@@ -78,7 +78,7 @@ export function statRead(off: i32): u32 {
 
 // Packet size bucket: 64, 65-127, 128-255, 256-511, 512-1023, 1024-1522 bytes (incl. FCS).
 export function sizeBucket(first: i32, len: i32): void {
-  let i = 5;
+  let i: i32 = 5;
   if (len <= 64) i = 0;
   else if (len <= 127) i = 1;
   else if (len <= 255) i = 2;

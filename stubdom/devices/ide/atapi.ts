@@ -134,7 +134,7 @@ function trackDescriptor(b: StaticArray<u8>, at: i32, track: i32, lba: u32, msf:
 }
 
 function tocFormatted(b: StaticArray<u8>, d: Drive, start: i32, msf: bool): i32 {
-  let at = 4;
+  let at: i32 = 4;
   if (start <= 1) { trackDescriptor(b, at, 1, 0, msf); at += 8; }
   trackDescriptor(b, at, LEADOUT_TRACK, capacity(d), msf);
   at += 8;
@@ -180,7 +180,7 @@ function readToc(ch: Channel, d: Drive): void {
   if (format == 0) format = cdb(ch, 9) >> 6; // the old (SFF-8020) place of the format
   const start = cdb(ch, 6);
   const alloc = cdb16(ch, 7);
-  let len = 0;
+  let len: i32 = 0;
   if (format == 0) {
     if (start > 1 && start != LEADOUT_TRACK) { illegal(ch, d, ASC_INVALID_FIELD); return; }
     len = tocFormatted(ch.buf, d, start, msf);
@@ -225,7 +225,7 @@ function modeSense10(ch: Channel, d: Drive): void {
   const b = ch.buf;
   zero(b, 0, 8);
   put8(b, 2, d.mediumPresent() ? 0x01 : 0x70);     // 120 mm CD-ROM data / door closed, no disc
-  let at = 8;
+  let at: i32 = 8;
   if (page == MODE_PAGE_ERROR_RECOVERY || page == MODE_PAGE_AUDIO || page == MODE_PAGE_CAPABILITIES) {
     at += modePage(b, at, page, d);
   } else if (page == MODE_PAGE_ALL) {
@@ -258,7 +258,7 @@ function getConfiguration(ch: Channel, d: Drive): void {
   zero(b, 0, 8);
   const current = d.mediumPresent();
   put16be(b, 6, current ? PROFILE_CDROM : 0);
-  let at = 8;
+  let at: i32 = 8;
   if (want(0x0000, rt, first)) {   // profile list: CD-ROM
     const n = feature(b, at, 0x0000, 0x03, 4);
     put16be(b, at + 4, PROFILE_CDROM);
