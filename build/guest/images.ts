@@ -21,7 +21,8 @@
 // written here.
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync, writeSync, closeSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -230,11 +231,18 @@ export function kernelFont16(vmlinuz: Uint8Array): Uint8Array {
   const buf = Buffer.from(vmlinuz);
   const at = buf.indexOf(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
   if (at < 0) throw new GuestBuildError("no XZ payload in the kernel image");
+  // xz reads the payload from a file, not a pipe: with --single-stream it stops at the end of the
+  // stream and would leave a writer to its stdin with EPIPE on the bytes that follow it.
   let vmlinux: Buffer;
+  const dir = mkdtempSync(join(tmpdir(), "stubdom-kernel-"));
   try {
-    vmlinux = execFileSync("xz", ["-dc", "--single-stream", "-q"], { input: buf.subarray(at), maxBuffer: 256 << 20 });
+    const payload = join(dir, "payload.xz");
+    writeFileSync(payload, buf.subarray(at));
+    vmlinux = execFileSync("xz", ["-dc", "--single-stream", "-q", payload], { maxBuffer: 256 << 20 });
   } catch (e) {
     throw new GuestBuildError(`xz could not unpack the kernel payload: ${(e as Error).message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   const glyphA = Buffer.from([0x00, 0x00, 0x10, 0x38, 0x6c, 0xc6, 0xc6, 0xfe, 0xc6, 0xc6, 0xc6, 0xc6, 0x00, 0x00, 0x00, 0x00]);
   for (let p = vmlinux.indexOf(glyphA); p >= 0; p = vmlinux.indexOf(glyphA, p + 1)) {

@@ -1,35 +1,81 @@
 #!/bin/bash
-# build/xen/build.sh — builds the stub-domain image: runtime/xen/*.c + head.S with the system gcc,
-# freestanding, linked by runtime/xen/xen.ld into build/out/stubdom.elf, gzip'd into
-# build/out/stubdom.gz (what `stubdomain_kernel=` names), plus build/out/stubdom.mod, the file
-# `stubdomain_ramdisk=` names (libxl insists on a readable one; it arrives as the PV module).
-# Prints the sizes. Usage: build/xen/build.sh [outdir]. Env: STUBDOM_ARENA_MB (page arena in MiB,
-# default 4; stubdomain_memory must cover it).
+# build/xen/build.sh — builds the stub-domain image:
+#   1. runtime/xen/*.c + head.S with the system gcc (C11, freestanding, -Wall -Wextra -Werror);
+#   2. runtime/core/*.c + jmp.S and every device module's wasm2c output (build/out/native/gen, made
+#      by `npm run build` + `npm run build:native`; run here when missing or older than the .wasm)
+#      with the same code model (-mno-red-zone -fno-pic -mcmodel=small), no libc;
+#   3. links them by runtime/xen/xen.ld into build/out/stubdom.elf (+ libgcc for __popcountdi2),
+#      gzip'd into build/out/stubdom.gz (what `stubdomain_kernel=` names);
+#   4. packs build/out/stubdom.mod, the file `stubdomain_ramdisk=` names (it arrives as the PV
+#      module): a header, the VGA BIOS (STUBDOM_VGA_ROM, default SeaBIOS's vgabios-stdvga.bin)
+#      and the device configuration (build/xen/devices.conf). Format: runtime/xen/modfile.h.
+# Prints the sizes. Usage: build/xen/build.sh [outdir]. Env: STUBDOM_ARENA_MB (page arena for
+# mappings, default 4). The devices' memory is the domain's memory above the image, mapped at
+# boot: stubdomain_memory must cover the image plus what the devices reserve (docs/xen.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="${1:-$ROOT/build/out}"
 SRC="$ROOT/runtime/xen"
+CORE="$ROOT/runtime/core"
+GEN="$ROOT/build/out/native/gen"
 OBJ="$OUT/xen-obj"
-mkdir -p "$OBJ"
+mkdir -p "$OBJ/native"
 CC="${CC:-gcc}"
-CFLAGS=(-std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib -fno-pic -fno-pie
-        -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common -mno-red-zone
-        -mgeneral-regs-only -mcmodel=small -fno-builtin-printf -fno-strict-aliasing
-        -DARENA_MB="${STUBDOM_ARENA_MB:-4}")
+KFLAGS=(-O2 -g -ffreestanding -nostdlib -fno-pic -fno-pie -fno-stack-protector
+        -fno-asynchronous-unwind-tables -fno-common -mno-red-zone -mcmodel=small -fno-strict-aliasing)
+CFLAGS=(-std=c11 "${KFLAGS[@]}" -Wall -Wextra -Werror -mgeneral-regs-only -fno-builtin-printf
+        -I"$CORE" -DARENA_MB="${STUBDOM_ARENA_MB:-4}")
+# runtime/core and the generated code: what build/native.ts uses, plus the kernel's code model.
+# No -mgeneral-regs-only here: wasm2c's float helpers need SSE, which a PV guest may use.
+FS=(-nostdinc -isystem "$($CC -print-file-name=include)" -I"$CORE/freestanding" -I"$CORE" -I"$CORE/wasm2c")
+COREFLAGS=(-std=c11 "${KFLAGS[@]}" -Wall -Wextra -Werror "${FS[@]}")
+GENFLAGS=(-std=c11 "${KFLAGS[@]}" -Wall -Wextra -Wno-unused-value -Wno-unused-parameter
+          -Wno-unused-function -Wno-unused-variable "${FS[@]}" -I"$GEN")
+
+# The device modules: build them (and their C) when missing or stale.
+need_native=0
+[ -f "$GEN/devtab.c" ] || need_native=1
+for w in "$ROOT"/build/out/*.wasm; do
+  [ -e "$w" ] || { need_native=1; break; }
+  case "$w" in *.debug.wasm) continue;; esac
+  n=$(basename "$w" .wasm)
+  [ "$GEN/$n.c" -nt "$w" ] || need_native=1
+done
+if [ "$need_native" = 1 ]; then
+  ls "$ROOT"/build/out/vga.wasm >/dev/null 2>&1 || (cd "$ROOT" && npx tsx build/build.ts)
+  (cd "$ROOT" && npx tsx build/native.ts >/dev/null)
+fi
+mods=$(sed -nE 's/^#include "([A-Za-z0-9_]+)\.h"$/\1/p' "$GEN/devtab.c" | grep -v '^module$')
+
 objs=()
 pids=()
+# Our own code is small: always rebuilt (headers change). Generated code: by mtime.
 for src in "$SRC"/*.c "$SRC"/*.S; do
-  o="$OBJ/$(basename "$src").o"
+  o="$OBJ/$(basename "$src").o"; objs+=("$o")
   "$CC" "${CFLAGS[@]}" -c "$src" -o "$o" & pids+=($!)
-  objs+=("$o")
+done
+for src in "$CORE"/*.c "$CORE"/*.S; do
+  o="$OBJ/native/core_$(basename "$src").o"; objs+=("$o")
+  "$CC" "${COREFLAGS[@]}" -c "$src" -o "$o" & pids+=($!)
+done
+for m in $mods devtab; do
+  o="$OBJ/native/$m.o"; objs+=("$o")
+  if [ "$o" -nt "$GEN/$m.c" ] && [ "$o" -nt "$0" ]; then continue; fi
+  "$CC" "${GENFLAGS[@]}" -c "$GEN/$m.c" -o "$o" & pids+=($!)
+  # at most two compilers at once (the machine is shared)
+  if [ "${#pids[@]}" -ge 2 ]; then for p in "${pids[@]}"; do wait "$p" || exit 1; done; pids=(); fi
 done
 for p in "${pids[@]}"; do wait "$p" || exit 1; done
 "$CC" -nostdlib -static -no-pie -Wl,-T,"$SRC/xen.ld" -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
-      -Wl,-z,noexecstack -o "$OUT/stubdom.elf" "${objs[@]}"
+      -Wl,-z,noexecstack -o "$OUT/stubdom.elf" "${objs[@]}" -lgcc
 objcopy --strip-debug "$OUT/stubdom.elf" "$OUT/stubdom.stripped"
 gzip -9 -n -c "$OUT/stubdom.stripped" > "$OUT/stubdom.gz"
 rm -f "$OUT/stubdom.stripped"
-# The module: a small header for now; later the VGA BIOS and the device configuration ride here.
-printf 'wasm-stubdom module v0\n' > "$OUT/stubdom.mod"
+
+# The module file (runtime/xen/modfile.h): header, then the sections, each 16-byte aligned.
+ROM="${STUBDOM_VGA_ROM:-/usr/share/seabios/vgabios-stdvga.bin}"
+[ -r "$ROM" ] || { echo "build.sh: VGA BIOS $ROM not readable (install Debian's seabios, or set STUBDOM_VGA_ROM)" >&2; exit 1; }
+node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$ROOT/build/xen/devices.conf"
 size=$(stat -c %s "$OUT/stubdom.gz")
-echo "build/out/stubdom.gz: $size bytes ($(stat -c %s "$OUT/stubdom.elf") bytes unstripped ELF)"
+echo "build/out/stubdom.gz: $size bytes ($(stat -c %s "$OUT/stubdom.elf") bytes unstripped ELF); build/out/stubdom.mod: $(stat -c %s "$OUT/stubdom.mod") bytes"
+size -A "$OUT/stubdom.elf" | awk '$1 == ".text" || $1 == ".rodata" || $1 == ".data" || $1 == ".bss" { printf "  %-8s %10d bytes\n", $1, $2 }'

@@ -21,6 +21,7 @@
 #define CORE_MAX_TIMERS 128
 #define CORE_MAX_ASSERT 64
 #define CORE_MAX_DEFERRED 256
+#define CORE_MAX_BLK_PENDING 64
 #define CORE_MAX_LOGONCE 128
 #define CORE_MAX_BLK 4
 #define CORE_MAX_VRAM 4
@@ -132,6 +133,13 @@ struct core_deferred {
     int32_t tag, status;
 };
 
+/* A block request a backend holds: its done_ctx, valid until the backend calls done. */
+struct core_blk_pending {
+    struct core *rt;
+    struct core_device *dev; /* NULL = free slot */
+    int32_t tag;
+};
+
 struct core_options {
     /* log sink; NULL = platform_log with a "[device] level: " prefix */
     void (*log)(void *ctx, const char *device, int level, const char *text, size_t len);
@@ -163,6 +171,7 @@ struct core {
     uint64_t now;
     struct core_deferred deferred[CORE_MAX_DEFERRED];
     unsigned ndeferred;
+    struct core_blk_pending blk_pending[CORE_MAX_BLK_PENDING];
     uint64_t logged[CORE_MAX_LOGONCE];
     unsigned nlogged;
     const char *current;

@@ -273,16 +273,26 @@ uint32_t Z_hostZ_blk_info(HOST, uint32_t unit, uint32_t what)
     }
 }
 
-struct blk_done_ctx {
-    struct core *rt;
-    struct core_device *dev;
-    int32_t tag;
-};
-
+/* The backend's done_ctx is a slot in struct core, not a local: a backend may complete after
+ * blk_submit has returned (blkfront, the fuzz harness). */
 static void blk_done(void *ctx, int status)
 {
-    struct blk_done_ctx *c = ctx;
-    core_defer_blk_done(c->rt, c->dev, c->tag, status);
+    struct core_blk_pending *p = ctx;
+    struct core_device *dev = p->dev;
+    p->dev = 0;
+    if (dev) core_defer_blk_done(p->rt, dev, p->tag, status);
+}
+
+static struct core_blk_pending *blk_pending_slot(struct core *rt, struct core_device *dev, int32_t tag)
+{
+    for (unsigned i = 0; i < CORE_MAX_BLK_PENDING; i++) {
+        struct core_blk_pending *p = &rt->blk_pending[i];
+        if (!p->dev) {
+            *p = (struct core_blk_pending){rt, dev, tag};
+            return p;
+        }
+    }
+    return 0;
 }
 
 uint32_t Z_hostZ_blk_submit(HOST, uint32_t unit, uint32_t op, uint32_t lba_lo, uint32_t lba_hi, uint32_t ptr,
@@ -304,8 +314,13 @@ uint32_t Z_hostZ_blk_submit(HOST, uint32_t unit, uint32_t op, uint32_t lba_lo, u
     if (op != STUBDOM_BLK_OP_FLUSH && lba + sectors > b->sectors) { core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_RANGE); return 0; }
     if (op == STUBDOM_BLK_OP_WRITE && b->read_only) { core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_RDONLY); return 0; }
     struct core_blk_request req = {.op = (int)op, .lba = lba, .sectors = sectors, .data = mem_at(dev, ptr)};
-    struct blk_done_ctx ctx = {rt, dev, (int32_t)tag};
-    b->submit(b->ctx, &req, blk_done, &ctx);
+    struct core_blk_pending *slot = blk_pending_slot(rt, dev, (int32_t)tag);
+    if (!slot) {
+        core_log(rt, dev->name, 0, "too many block requests outstanding: failed with EIO", 52);
+        core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_EIO);
+        return 0;
+    }
+    b->submit(b->ctx, &req, blk_done, slot);
     return 0;
 }
 

@@ -55,7 +55,7 @@ hypercall_page:
     .section .bss.stack, "aw", @nobits
     .balign 16
 boot_stack:
-    .skip 65536
+    .skip 1048576   /* 1 MiB: wasm2c code recurses up to WASM_RT_MAX_CALL_STACK_DEPTH frames */
 boot_stack_top:
 
     .section .note.GNU-stack, "", @progbits

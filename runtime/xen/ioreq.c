@@ -209,3 +209,12 @@ void ioreq_notify_vp_eport(uint32_t vp_eport)
         }
     }
 }
+
+void ioreq_clear_events(void)
+{
+    if (!sync_page)
+        return;
+    evtchn_test_and_clear(buf_port);
+    for (uint32_t v = 0; v < nr_vcpus; v++)
+        evtchn_test_and_clear(vcpu_port[v]);
+}

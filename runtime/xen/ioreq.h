@@ -36,5 +36,7 @@ const struct ioreq_stats *ioreq_get_stats(void);
  * in a slot (Xen's port number in the guest) and kicks our local end of it. */
 void ioreq_pages(volatile void **sync, volatile void **buf, uint32_t *nr_vcpus);
 void ioreq_notify_vp_eport(uint32_t vp_eport);
+/* Clears the pending bits of the server's ports (before the pages are walked). */
+void ioreq_clear_events(void);
 
 #endif

@@ -9,6 +9,7 @@
  * runtime/core's devices plug in at step 3 (claim ranges, install the ioreq handler before the
  * server is enabled) and step 4 (their timers and backend ports join the wait set). */
 #include "console.h"
+#include "devices.h"
 #include "dm.h"
 #include "evtchn.h"
 #include "gnttab.h"
@@ -57,36 +58,6 @@ static unsigned count_guest_vcpus(void)
             online++;
     }
     return online ? online : 1;
-}
-
-static void log_dm_argv(void)
-{
-    char path[160], vm[96], names[2048], arg[256], line[400];
-    snprintf(path, sizeof path, "/local/domain/%u/vm", guest_domid);
-    if (xs_read(path, vm, sizeof vm) < 0) {
-        printk("no vm path for guest %u\n", guest_domid);
-        return;
-    }
-    snprintf(path, sizeof path, "%s/image/dm-argv", vm);
-    int n = xs_directory(path, names, sizeof names);
-    printk("dm-argv (%s): %d arguments\n", path, n);
-    const char *name = names;
-    size_t len = 0;
-    line[0] = 0;
-    for (int i = 0; i < n; i++, name += strlen(name) + 1) {
-        char p2[192];
-        snprintf(p2, sizeof p2, "%s/%s", path, name);
-        if (xs_read(p2, arg, sizeof arg) < 0)
-            continue;
-        if (len + strlen(arg) + 2 > 120) {
-            printk("  %s\n", line);
-            len = 0;
-            line[0] = 0;
-        }
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s%s", len ? " " : "", arg);
-    }
-    if (len)
-        printk("  %s\n", line);
 }
 
 static void log_module(const struct start_info *si)
@@ -158,35 +129,49 @@ void kernel_main(struct start_info *si)
     printk("state=running written %lu us after entry (QMP vchan: ring-ref %d, event-channel %u)\n",
            (t_running - t_boot) / 1000, qmp_chan.ref, qmp_chan.port);
 
-    log_dm_argv();
+    devices_read_argv((domid_t)guest_domid);
     guest_vcpus = count_guest_vcpus();
 
-    /* The ioreq server. A failure is logged, not fatal: the toolstack handshake still works. */
+    /* The ioreq server, then the devices (their claims become dm_op ranges), then enable: the
+     * guest runs only after QMP `cont`, so it never sees a half-built machine. A failure is
+     * logged, not fatal: the toolstack handshake still works. */
     dm_init((domid_t)guest_domid);
     guest_mem_init((domid_t)guest_domid);
+    int devices_ok = 0;
     if (!ioreq_server_create((domid_t)guest_domid)) {
         probe_on = !strcmp(si->cmd_line, "ioreq-probe") && !nvram_probe_init();
+        if (!probe_on) {
+            const uint8_t *mod = (si->flags & SIF_MOD_START_PFN) ? 0 : (const uint8_t *)si->mod_start;
+            if (si->mod_len && !mod)
+                printk("stubdom.mod: module passed by frame number, not mapped: not supported\n");
+            devices_ok = !devices_init((domid_t)self, (domid_t)guest_domid, mod, mod ? si->mod_len : 0);
+        }
         ioreq_ok = !ioreq_server_enable();
     }
-    printk("ioreq server %s%s; ready %lu us after entry; %u of %u arena pages free\n",
+    printk("ioreq server %s%s; devices %s; ready %lu us after entry; %u of %u page-arena pages free\n",
            ioreq_ok ? "enabled" : "NOT available",
            probe_on ? " (ioreq-probe: CMOS NVRAM stand-in on 0x70-0x71)" : "",
+           devices_ok ? "ready" : "NOT all ready (see above)",
            (time_ns() - t_boot) / 1000, pages_free(), pages_total());
 
     uint64_t next_report = time_ns() + 2000000000ULL, last_total = 0;
     for (;;) {
-        if (ioreq_ok)
+        if (ioreq_ok && probe_on)
             ioreq_service();
-        if (ioreq_ok && time_ns() > next_report) {
+        else if (ioreq_ok)
+            devices_service();
+        if (ioreq_ok && probe_on && time_ns() > next_report) {
             const struct ioreq_stats *st = ioreq_get_stats();
             next_report = time_ns() + 2000000000ULL;
             if (st->sync + st->buffered != last_total) {
                 last_total = st->sync + st->buffered;
                 printk("ioreq: %lu synchronous, %lu buffered, %lu string requests so far\n", st->sync,
                        st->buffered, st->string_unsupported);
-                if (probe_on)
-                    nvram_probe_report();
+                nvram_probe_report();
             }
+        } else if (ioreq_ok && time_ns() > next_report) {
+            next_report = time_ns() + 5000000000ULL;
+            devices_report();
         }
         enum vchan_event ev = vchan_poll(&qmp_chan);
         if (ev == VCHAN_CONNECTED) {
@@ -210,6 +195,7 @@ void kernel_main(struct start_info *si)
         char watch_path[128];
         while (xs_poll(watch_path, sizeof watch_path))
             printk("xenstore: watch fired: %s\n", watch_path);
-        evtchn_wait(time_ns() + 100000000ULL);
+        uint64_t wake = time_ns() + 100000000ULL, dev = devices_next_deadline();
+        evtchn_wait(dev < wake ? dev : wake);
     }
 }

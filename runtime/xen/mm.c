@@ -1,6 +1,8 @@
-/* runtime/xen/mm.c — see mm.h. The arena is a bss array, so it is covered by the bootstrap page
- * tables and needs no page-table building yet; growing into the rest of the domain's memory
- * (mmu_update on new L1 tables) belongs here when foreign mapping needs the address space. */
+/* runtime/xen/mm.c — see mm.h. The page arena is a bss array, covered by the bootstrap page
+ * tables. The rest of the domain's memory (every pfn above Xen's initial mapping) is mapped by
+ * mm_map_rest() at HIGH_VA with page tables built here: each new table page is one of those
+ * free pfns, filled through a temporary writable mapping, unmapped, then installed with
+ * mmu_update (Xen validates and types it on installation). */
 #include "mm.h"
 #include "console.h"
 #include "hypercall.h"
@@ -20,6 +22,8 @@ static unsigned nfree = ARENA_PAGES;
 static const uint64_t *p2m;
 static uint64_t nr_pages;
 static const uint64_t *l4_table;
+extern char _end[];
+#define PTE_MFN(e) (((e) & 0x000FFFFFFFFFF000ULL) >> PAGE_SHIFT)
 
 void mm_init(const struct start_info *si)
 {
@@ -28,7 +32,103 @@ void mm_init(const struct start_info *si)
     l4_table = (const uint64_t *)si->pt_base;
 }
 
-#define PTE_MFN(e) (((e) & 0x000FFFFFFFFFF000ULL) >> PAGE_SHIFT)
+/* ---- the rest of the domain's memory ---- */
+
+#define HIGH_VA 0x40000000UL   /* L4[0], L3[1]: 1 GiB, unused by the image */
+#define PTE_TABLE (PTE_PRESENT | PTE_RW | PTE_USER | PTE_ACCESSED)
+
+/* The entry that maps `va` at `level` (1 = L1), or 0 when a table on the way is missing. */
+static uint64_t pte_at(uintptr_t va, int level)
+{
+    const uint64_t *table = l4_table;
+    for (int l = 4; l >= level; l--) {
+        uint64_t e = table[(va >> (12 + 9 * (l - 1))) & 511];
+        if (l == level)
+            return e;
+        if (!(e & PTE_PRESENT) || (l < 4 && (e & 0x80)))
+            return 0;
+        table = mfn_to_virt(PTE_MFN(e));
+    }
+    return 0;
+}
+
+static bool mapped(uint64_t pfn) { return (pte_at((uintptr_t)(pfn << PAGE_SHIFT), 1) & PTE_PRESENT) != 0; }
+
+/* Writes a fresh page-table page: `mfn` filled with `entries` (512 x u64) through a temporary
+ * mapping that is gone again when this returns. */
+static int fill_table(uint64_t mfn, const uint64_t *entries)
+{
+    uint64_t *tmp = map_frame(mfn);
+    if (!tmp)
+        return -1;
+    memcpy(tmp, entries, PAGE_SIZE);
+    unmap_frame(tmp);
+    return 0;
+}
+
+static int install(uint64_t entry_maddr, uint64_t val)
+{
+    struct mmu_update req = { .ptr = entry_maddr | MMU_NORMAL_PT_UPDATE, .val = val };
+    unsigned done = 0;
+    long rc = HYPERVISOR_mmu_update(&req, 1, &done, DOMID_SELF);
+    if (rc)
+        printk("mm: mmu_update %lx <- %lx failed: %ld\n", entry_maddr, val, rc);
+    return (int)rc;
+}
+
+void *mm_map_rest(size_t *len)
+{
+    static uint64_t entries[512];
+    *len = 0;
+    /* the first pfn above the image that Xen did not map, and everything above it */
+    uint64_t first = ((uintptr_t)_end + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    while (first < nr_pages && mapped(first))
+        first++;
+    if (first >= nr_pages)
+        return 0;
+    uint64_t total = nr_pages - first;
+    /* tables: one L2 (1 GiB) and one L1 per 2 MiB of what remains */
+    uint64_t nl1 = (total + 511) / 512;
+    if (total <= 1 + nl1)
+        return 0;
+    uint64_t ndata = total - 1 - nl1;
+    if (ndata > 512 * 512)
+        ndata = 512 * 512;
+    nl1 = (ndata + 511) / 512;
+    uint64_t l3e = pte_at(HIGH_VA, 3), l4e = pte_at(HIGH_VA, 4);
+    if (!(l4e & PTE_PRESENT) || (l3e & PTE_PRESENT)) {
+        printk("mm: VA %lx is not free for the memory map\n", HIGH_VA);
+        return 0;
+    }
+    uint64_t pfn = first;
+    uint64_t l2_mfn = p2m[pfn++];
+    uint64_t l1_first = pfn;
+    pfn += nl1;
+    uint64_t data_first = pfn;
+    /* L1 tables, each mapping 512 data pages */
+    for (uint64_t t = 0; t < nl1; t++) {
+        memset(entries, 0, sizeof entries);
+        for (uint64_t i = 0; i < 512 && t * 512 + i < ndata; i++)
+            entries[i] = (p2m[data_first + t * 512 + i] << PAGE_SHIFT) | PTE_KERNEL_RW;
+        if (fill_table(p2m[l1_first + t], entries))
+            return 0;
+    }
+    /* the L2 naming them; empty first, so it can be typed as an L2 before the L1s go in */
+    memset(entries, 0, sizeof entries);
+    for (uint64_t t = 0; t < nl1; t++)
+        entries[t] = (p2m[l1_first + t] << PAGE_SHIFT) | PTE_TABLE;
+    if (fill_table(l2_mfn, entries))
+        return 0;
+    /* the L3 entry: the bootstrap L3 page that covers HIGH_VA */
+    uint64_t l3_mfn = PTE_MFN(l4e);
+    if (install((l3_mfn << PAGE_SHIFT) + ((HIGH_VA >> 30) & 511) * 8, (l2_mfn << PAGE_SHIFT) | PTE_TABLE))
+        return 0;
+    *len = (size_t)ndata * PAGE_SIZE;
+    printk("mm: pfns %lx-%lx mapped at %lx (%lu KiB; %lu table pages)\n", data_first,
+           data_first + ndata - 1, HIGH_VA, (unsigned long)(ndata * 4), (unsigned long)(1 + nl1));
+    return (void *)HIGH_VA;
+}
+
 
 /* Machine address of the L1 entry that maps `va`, walking the bootstrap page tables (which
  * Xen maps read-only inside our initial mapping); 0 if `va` is not mapped by 4 KiB pages. */

@@ -5,10 +5,14 @@
 #ifndef XEN_MM_H
 #define XEN_MM_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "xen_abi.h"
 
 void mm_init(const struct start_info *si);
+/* Maps every page of the domain above Xen's initial mapping, contiguously, and returns the
+ * region (NULL, len 0, when there is none). Call once. Not zeroed here. */
+void *mm_map_rest(size_t *len);
 
 /* Machine frame behind one of our own (initially mapped) virtual addresses. */
 uint64_t virt_to_mfn(const void *va);

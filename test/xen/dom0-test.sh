@@ -6,15 +6,25 @@
 # and SeaBIOS's "(d1) ..." lines reach Xen's console.
 up() { read -r _u _ < /proc/uptime; echo "$_u"; }
 XL=/usr/lib/xen-4.17/bin/xl
+# seconds of uptime, without forking (an ld.so failure of `date` under memory pressure once ended
+# a wait loop early)
+now() { read -r _u _ < /proc/uptime; echo "${_u%%.*}"; }
 # wait_console DOMID REGEX SECONDS: polls Xen's console ring (xl dmesg) for a "(dN) ..." line.
 wait_console() {
-  end=$(( $(date +%s) + $3 ))
-  while [ "$(date +%s)" -lt "$end" ]; do
+  end=$(( $(now) + $3 ))
+  while [ "$(now)" -lt "$end" ]; do
     $XL dmesg 2>/dev/null | grep -qE "^\(d$1\).*$2" && return 0
     sleep 1
   done
   return 1
 }
+# blkback serves the disk libxl gives the stub domain (and the guest); loop backs the file.
+modprobe xen-blkback 2>/dev/null; modprobe loop 2>/dev/null
+# The disk image on a loop device of our own, so the vbds are `phy`: with a file target the stock
+# block script attaches the file once per vbd (the guest's and the stub domain's), and under TCG
+# the stub domain's attach ran past libxl's 40 s hotplug limit in one of two runs.
+LOOP=$(losetup -f --show /stubtest/boot.img)
+echo "@@ LOOP $LOOP"
 cat > /tmp/hvm1.cfg <<CFG
 name = "hvm1"
 type = "hvm"
@@ -30,8 +40,8 @@ device_model_version = "qemu-xen"
 device_model_stubdomain_override = 1
 stubdomain_kernel = "/stubtest/stubdom.gz"
 stubdomain_ramdisk = "/stubtest/stubdom.mod"
-stubdomain_memory = 32
-stubdomain_cmdline = "ioreq-probe"
+stubdomain_memory = 64
+disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP" ]
 CFG
 echo "@@ T create-start $(up)"
 $XL debug-keys t   # puts a Xen-timestamped line on the console: run.sh's clock sync
@@ -49,34 +59,81 @@ if [ -n "$S" ] && [ -n "$G" ]; then
   echo "@@ STATE $(xenstore-read /local/domain/$S/device-model/$G/state 2>&1)"
   xenstore-ls -f /local/domain/$S/device-model 2>&1 | sed 's/^/@@ XS /'
 fi
-# Let the firmware run to its end (no disk: SeaBIOS ends at "No bootable device").
-wait_console "$G" 'No bootable device' 120 && echo "@@ T guest-firmware-done $(up)" || echo "@@ GUEST-TIMEOUT"
+# QMP query-cpus-fast while the guest runs (the boot sector ends in cli; hlt, which Xen treats
+# as the last vCPU going down: the guest powers off and xl destroys both domains).
 echo "@@ T list-l-start $(up)"
 if $XL list -l hvm1 > /tmp/list-l.json 2>/tmp/list-l.err; then echo "@@ LIST-L ok"; else echo "@@ LIST-L failed"; fi
 echo "@@ T list-l-end $(up)"
 grep -iE 'qmp|error' /tmp/list-l.err | head -5 | sed 's/^/@@ LIST-L-ERR /'
-$XL list 2>&1 | sed 's/^/@@ XLLIST2 /'
-for f in /var/log/xen/qemu-dm-hvm1.log /var/log/xen/qmp-proxy-hvm1-dm.log /var/log/xen/qemu-dm-hvm1-dm.log; do
-  [ -f "$f" ] && tr -d '\r' < "$f" | tail -60 | sed "s|^|@@ LOG $(basename $f): |"
+# Let the firmware boot our disk: SeaBIOS says "Booting from Hard Disk" (Xen's console), the boot
+# sector then prints over our UART (the stub domain's console log, "serial: ...").
+[ -n "$G" ] && wait_console "$G" 'Booting from Hard Disk|No bootable device' 150 && echo "@@ T guest-firmware-done $(up)" || echo "@@ GUEST-TIMEOUT"
+end=$(( $(now) + 60 )); [ -n "$G" ] || end=0
+while [ "$(now)" -lt "$end" ]; do
+  grep -q 'IRQ 4 from our UART' /var/log/xen/qemu-dm-hvm1.log 2>/dev/null && break
+  sleep 1
 done
+echo "@@ T guest-serial-done $(up)"
+sleep 3   # one more text-screen dump
 ps -o rss=,args= -C xen-qemu-system-i386 2>/dev/null | sed 's/^/@@ DOM0-QEMU /' | cut -c1-160
+$XL list 2>&1 | sed 's/^/@@ XLLIST1 /'
+[ -n "$S" ] && xenstore-ls -f /local/domain/$S/device/vbd 2>&1 | grep -E 'state|sectors|virtual-device' | sed 's/^/@@ VBD /' 
+$XL list 2>&1 | sed 's/^/@@ XLLIST2 /'
+tail -20 /var/log/xen/xen-hotplug.log 2>/dev/null | cut -c1-200 | sed 's/^/@@ HOTPLUG /'
+for f in /var/log/xen/qemu-dm-hvm1.log /var/log/xen/qmp-proxy-hvm1-dm.log /var/log/xen/qemu-dm-hvm1-dm.log; do
+  [ -f "$f" ] && tr -d '\r' < "$f" | tail -400 | sed "s|^|@@ LOG $(basename $f): |"
+done
 $XL destroy hvm1 2>&1 | sed 's/^/@@ DESTROY /'
 
 # The peer: the same guest with Debian's qemu-xen as its device model in dom0 (no stub domain),
 # same run, for side-by-side times. Skipped with XEN_TEST_PEER=0 on the kernel command line.
 if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
-  sed -e 's/^name = "hvm1"/name = "hvm2"/' -e '/stubdom/d' /tmp/hvm1.cfg > /tmp/hvm2.cfg
+  # its own copy of the disk: the dead stub domain's vbd may still hold the first one
+  cp /stubtest/boot.img /tmp/boot2.img
+  LOOP2=$(losetup -f --show /tmp/boot2.img)
+  sed -e 's/^name = "hvm1"/name = "hvm2"/' -e '/stubdom/d' -e "s|target=$LOOP|target=$LOOP2|" /tmp/hvm1.cfg > /tmp/hvm2.cfg
+  echo 'serial = "file:/tmp/hvm2-serial.log"' >> /tmp/hvm2.cfg
   echo "@@ T peer-create-start $(up)"
   $XL debug-keys t
   $XL create /tmp/hvm2.cfg > /tmp/xl-create2.log 2>&1
   rc=$?
   echo "@@ T peer-create-end $(up)"
   echo "@@ PEER-XL-CREATE rc=$rc"
-  grep -E 'error|fail' /tmp/xl-create2.log | tail -5 | sed 's/^/@@ PEERLOG /'
+  grep -E 'error|fail' /tmp/xl-create2.log | head -8 | sed 's/^/@@ PEERLOG /'
   P=$($XL domid hvm2 2>/dev/null)
   echo "@@ PEER-DOMID $P"
-  wait_console "$P" 'No bootable device' 180 && echo "@@ T peer-firmware-done $(up)" || echo "@@ PEER-TIMEOUT"
+  wait_console "$P" 'Booting from Hard Disk|No bootable device' 180 && echo "@@ T peer-firmware-done $(up)" || echo "@@ PEER-TIMEOUT"
+  end=$(( $(now) + 60 ))
+  while [ "$(now)" -lt "$end" ]; do
+    grep -q 'IRQ 4 from our UART' /tmp/hvm2-serial.log 2>/dev/null && break
+    sleep 1
+  done
+  echo "@@ T peer-serial-done $(up)"
+  tr -d '\r' < /tmp/hvm2-serial.log 2>/dev/null | head -5 | sed 's/^/@@ PEER-SERIAL /' 
   ps -o rss=,args= -C xen-qemu-system-i386 2>/dev/null | sed 's/^/@@ PEER-QEMU /' | cut -c1-160
   $XL list 2>&1 | sed 's/^/@@ XLLIST3 /'
   $XL destroy hvm2 2>&1 | sed 's/^/@@ DESTROY /'
+fi
+
+# XEN_TEST_LINUX=1: a Linux guest (build/out/guest/disk.img: SeaBIOS -> syslinux -> Debian i386
+# Linux, console on ttyS0) with our stub domain; its init's lines arrive on our UART.
+if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
+  LOOP3=$(losetup -f --show /stubtest/linux.img)
+  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e "s|target=$LOOP|target=$LOOP3|" /tmp/hvm1.cfg > /tmp/hvm3.cfg
+  echo "@@ T linux-create-start $(up)"
+  $XL debug-keys t
+  $XL create /tmp/hvm3.cfg > /tmp/xl-create3.log 2>&1
+  echo "@@ T linux-create-end $(up) rc=$?"
+  grep -E 'error|fail' /tmp/xl-create3.log | head -5 | sed 's/^/@@ LINUX-XLLOG /'
+  echo "@@ LINUX-DOMIDS guest=$($XL domid hvm3 2>/dev/null) stubdom=$($XL domid hvm3-dm 2>/dev/null)"
+  end=$(( $(now) + 1200 ))
+  while [ "$(now)" -lt "$end" ]; do
+    grep -qE 'GUEST-CHECKS-DONE|Kernel panic' /var/log/xen/qemu-dm-hvm3.log 2>/dev/null && break
+    sleep 2
+  done
+  echo "@@ T linux-done $(up)"
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: (GUEST-|CHECK |Linux version|Run /init|Kernel panic)|FAILED' | cut -c1-200 | head -60 | sed 's/^/@@ LINUX /'
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-TAIL /'
+  $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
+  $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
 fi

@@ -9,7 +9,13 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 OUT="$ROOT/build/out/xen"
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The Debian mirror apt already uses (its first bookworm "main" source), unless DEBIAN_MIRROR names one.
+apt_mirror() {
+  { cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | sed -nE 's/^deb +(\[[^]]*\] +)?([^ ]+) +bookworm .*main.*/\2/p'
+    cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ { u = $2 } /^Suites:.*bookworm( |$)/ { print u }'; } | head -1
+}
+MIRROR="${DEBIAN_MIRROR:-$(apt_mirror)}"
+[ -n "$MIRROR" ] || { echo "[prepare-dom0] no bookworm mirror in apt's sources: set DEBIAN_MIRROR" >&2; exit 1; }
 SUITE=bookworm
 mkdir -p "$OUT/debs"
 log() { echo "[prepare-dom0] $*" >&2; }

@@ -1,0 +1,264 @@
+/* runtime/xen/blkfront.c — see blkfront.h. The ring layout is Xen's io/blkif.h for x86_64 (the
+ * "x86_64-abi" protocol) and io/ring.h: a 64-byte header (req_prod, req_event, rsp_prod,
+ * rsp_event, padding), then 32 entries of 112 bytes. The xenbus handshake: the backend waits in
+ * InitWait; we write ring-ref, event-channel, protocol and state=Initialised, wait for the
+ * backend's Connected (reading sectors, sector-size, info), then write state=Connected. */
+#include "blkfront.h"
+#include "abi.h"
+#include "console.h"
+#include "evtchn.h"
+#include "gnttab.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm.h"
+#include "time.h"
+#include "xenstore.h"
+
+#define RING_SIZE 32          /* (4096 - 64) / 112, rounded down to a power of two */
+#define SEGS 11
+#define BLKIF_OP_READ 0
+#define BLKIF_OP_WRITE 1
+#define VDISK_CDROM 1
+#define VDISK_READONLY 4
+
+struct blkif_seg { grant_ref_t gref; uint8_t first_sect, last_sect; uint16_t pad; };
+struct blkif_request {
+    uint8_t operation, nr_segments;
+    uint16_t handle;
+    uint32_t pad;
+    uint64_t id, sector_number;
+    struct blkif_seg seg[SEGS];
+};
+struct blkif_response { uint64_t id; uint8_t operation, pad; int16_t status; uint32_t pad2; };
+union blkif_entry { struct blkif_request req; struct blkif_response rsp; };
+struct blkif_sring {
+    uint32_t req_prod, req_event, rsp_prod, rsp_event;
+    uint8_t pad[48];
+    union blkif_entry ring[RING_SIZE];
+};
+_Static_assert(sizeof(struct blkif_request) == 112, "blkif_request");
+_Static_assert(sizeof(struct blkif_response) == 16, "blkif_response");
+_Static_assert(sizeof(struct blkif_sring) == 64 + RING_SIZE * 112, "blkif_sring");
+_Static_assert(sizeof(struct blkif_sring) <= PAGE_SIZE, "blkif_sring fits a page");
+
+int blkfront_ide_unit(unsigned vdev)
+{
+    switch (vdev) {
+    case 768: return 0;   /* hda: (3 << 8) | 0 */
+    case 832: return 1;   /* hdb: (3 << 8) | 64 */
+    case 5632: return 2;  /* hdc: (22 << 8) | 0 */
+    case 5696: return 3;  /* hdd: (22 << 8) | 64 */
+    }
+    if ((vdev >> 8) == 202 && (vdev & 15) == 0 && ((vdev & 0xff) >> 4) < 4)
+        return (int)((vdev & 0xff) >> 4);   /* xvda.. */
+    if ((vdev >> 8) == 8 && (vdev & 15) == 0 && ((vdev & 0xff) >> 4) < 4)
+        return (int)((vdev & 0xff) >> 4);   /* sda.. */
+    if (vdev & (1u << 28))
+        return (vdev >> 8 & 0xfffff) < 4 ? (int)(vdev >> 8 & 0xfffff) : -1;   /* extended xvd */
+    return -1;
+}
+
+static int read_u64(const char *dir, const char *key, uint64_t *v)
+{
+    char path[160], buf[32];
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    return xs_read(path, buf, sizeof buf) >= 0 && parse_u64(buf, v) ? 0 : -1;
+}
+
+/* Waits for the ring's answer to request `id`; false on timeout. */
+static bool wait_response(struct blkfront *bf, uint64_t id, int16_t *status)
+{
+    struct blkif_sring *s = bf->ring;
+    uint64_t deadline = time_ns() + 30000000000ULL;
+    for (;;) {
+        uint32_t prod = READ_ONCE(s->rsp_prod);
+        rmb();
+        while (bf->rsp_cons != prod) {
+            struct blkif_response r = s->ring[bf->rsp_cons % RING_SIZE].rsp;
+            bf->rsp_cons++;
+            if (r.id == id) {
+                *status = r.status;
+                s->rsp_event = bf->rsp_cons + 1;
+                mb();
+                return true;
+            }
+        }
+        s->rsp_event = bf->rsp_cons + 1;
+        mb();
+        if (READ_ONCE(s->rsp_prod) != bf->rsp_cons)
+            continue;
+        uint64_t now = time_ns();
+        if (now >= deadline)
+            return false;
+        evtchn_port_t p = bf->port;
+        struct sched_poll poll = { .ports = &p, .nr_ports = 1, .timeout = now + 100000000ULL };
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+        evtchn_test_and_clear(bf->port);
+    }
+}
+
+/* One ring request: `n512` 512-byte sectors (<= SEGS * 8) at `sector`, data in the bounce pages. */
+static int ring_io(struct blkfront *bf, int write, uint64_t sector, uint32_t n512)
+{
+    struct blkif_sring *s = bf->ring;
+    struct blkif_request *r = &s->ring[bf->req_prod_pvt % RING_SIZE].req;
+    uint64_t id = bf->req_prod_pvt;
+    memset(r, 0, sizeof *r);
+    r->operation = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+    r->id = id;
+    r->sector_number = sector;
+    r->handle = (uint16_t)bf->vdev;
+    uint32_t segs = (n512 + 7) / 8;
+    r->nr_segments = (uint8_t)segs;
+    for (uint32_t i = 0; i < segs; i++) {
+        uint32_t in_seg = n512 - i * 8 < 8 ? n512 - i * 8 : 8;
+        r->seg[i].gref = bf->bounce_ref[i];
+        r->seg[i].first_sect = 0;
+        r->seg[i].last_sect = (uint8_t)(in_seg - 1);
+    }
+    bf->req_prod_pvt++;
+    wmb();
+    s->req_prod = bf->req_prod_pvt;
+    mb();
+    evtchn_notify(bf->port);
+    int16_t status;
+    if (!wait_response(bf, id, &status)) {
+        printk("blkfront %s: no answer from the backend in 30 s (sector %lu)\n", bf->node, sector);
+        return -1;
+    }
+    return status == 0 ? 0 : -1;
+}
+
+static void submit(void *ctx, const struct core_blk_request *req, void (*done)(void *, int), void *done_ctx)
+{
+    struct blkfront *bf = ctx;
+    int write = req->op == STUBDOM_BLK_OP_WRITE;
+    int status = STUBDOM_BLK_STATUS_OK;
+    if (req->op == STUBDOM_BLK_OP_FLUSH) {   /* nothing is cached here; blkback writes through */
+        done(done_ctx, STUBDOM_BLK_STATUS_OK);
+        return;
+    }
+    uint32_t per = bf->be.sector_size / 512;
+    uint64_t sector = req->lba * per;
+    uint64_t left = (uint64_t)req->sectors * per;
+    uint8_t *data = req->data;
+    if (req->op != STUBDOM_BLK_OP_READ && !write)
+        status = STUBDOM_BLK_STATUS_EIO;
+    else if (write && bf->read_only)
+        status = STUBDOM_BLK_STATUS_RDONLY;
+    else if (req->lba > bf->sectors512 || sector + left > bf->sectors512)
+        status = STUBDOM_BLK_STATUS_RANGE;
+    while (status == STUBDOM_BLK_STATUS_OK && left) {
+        uint32_t n = left > SEGS * 8 ? SEGS * 8 : (uint32_t)left;
+        if (write)
+            memcpy(bf->bounce, data, n * 512u);
+        if (ring_io(bf, write, sector, n)) {
+            status = STUBDOM_BLK_STATUS_EIO;
+            break;
+        }
+        if (!write)
+            memcpy(data, bf->bounce, n * 512u);
+        data += n * 512u;
+        sector += n;
+        left -= n;
+    }
+    if (status)
+        bf->errors++;
+    else if (write)
+        bf->writes++;
+    else
+        bf->reads++;
+    done(done_ctx, status);
+}
+
+int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
+{
+    (void)self;
+    char path[160], backend[128], buf[64];
+    uint64_t v;
+    strlcpy(bf->node, node, sizeof bf->node);
+    if (read_u64(node, "virtual-device", &v)) {
+        printk("blkfront %s: no virtual-device\n", node);
+        return -1;
+    }
+    bf->vdev = (unsigned)v;
+    snprintf(path, sizeof path, "%s/backend", node);
+    if (xs_read(path, backend, sizeof backend) < 0 || read_u64(node, "backend-id", &v)) {
+        printk("blkfront %s: no backend\n", node);
+        return -1;
+    }
+    bf->backend_id = (domid_t)v;
+    snprintf(path, sizeof path, "%s/device-type", node);
+    bf->cdrom = xs_read(path, buf, sizeof buf) >= 0 && !strcmp(buf, "cdrom");
+
+    bf->ring = page_alloc(1);
+    bf->bounce = page_alloc(SEGS);
+    if (!bf->ring || !bf->bounce) {
+        printk("blkfront %s: out of pages\n", node);
+        return -1;
+    }
+    int ref = gnttab_grant(bf->backend_id, virt_to_mfn(bf->ring), false);
+    for (unsigned i = 0; i < SEGS && ref >= 0; i++) {
+        int r = gnttab_grant(bf->backend_id, virt_to_mfn(bf->bounce + i * PAGE_SIZE), false);
+        if (r < 0)
+            ref = -1;
+        bf->bounce_ref[i] = (grant_ref_t)r;
+    }
+    if (ref < 0 || evtchn_alloc_unbound(bf->backend_id, &bf->port)) {
+        printk("blkfront %s: no grant or event channel\n", node);
+        return -1;
+    }
+    bf->ring_ref = (grant_ref_t)ref;
+    struct blkif_sring *s = bf->ring;
+    s->req_event = 1;
+    s->rsp_event = 1;
+    char val[32];
+    snprintf(path, sizeof path, "%s/ring-ref", node);
+    snprintf(val, sizeof val, "%u", bf->ring_ref);
+    int rc = xs_write(path, val);
+    snprintf(path, sizeof path, "%s/event-channel", node);
+    snprintf(val, sizeof val, "%u", bf->port);
+    rc |= xs_write(path, val);
+    snprintf(path, sizeof path, "%s/protocol", node);
+    rc |= xs_write(path, "x86_64-abi");
+    snprintf(path, sizeof path, "%s/state", node);
+    rc |= xs_write(path, "3");
+    if (rc) {
+        printk("blkfront %s: cannot write the frontend nodes\n", node);
+        return -1;
+    }
+    /* The backend (blkback in dom0) answers with Connected (4) once it has opened the disk. */
+    uint64_t deadline = time_ns() + 20000000000ULL, state = 0;
+    while (time_ns() < deadline) {
+        if (!read_u64(backend, "state", &state) && state >= 4)
+            break;
+        struct sched_poll poll = { .ports = 0, .nr_ports = 0, .timeout = time_ns() + 50000000ULL };
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+    }
+    if (state != 4) {
+        printk("blkfront %s: backend %s did not connect (state %lu; is xen-blkback loaded in dom0?)\n", node, backend, state);
+        return -1;
+    }
+    uint64_t sectors = 0, ssize = 512, info = 0;
+    read_u64(backend, "sectors", &sectors);
+    read_u64(backend, "sector-size", &ssize);
+    read_u64(backend, "info", &info);
+    bf->sectors512 = sectors * (ssize / 512);
+    bf->sector_size = (uint32_t)ssize;
+    bf->read_only = (info & VDISK_READONLY) != 0;
+    if (info & VDISK_CDROM)
+        bf->cdrom = true;
+    snprintf(path, sizeof path, "%s/state", node);
+    xs_write(path, "4");
+    evtchn_watch(bf->port);
+    uint32_t dev_ss = bf->cdrom ? 2048 : 512;
+    bf->be = (struct core_blk_backend){
+        .ctx = bf, .sectors = bf->sectors512 * 512 / dev_ss, .sector_size = dev_ss,
+        .read_only = bf->read_only || bf->cdrom, .removable = bf->cdrom, .present = sectors != 0,
+        .submit = submit,
+    };
+    printk("blkfront %s: vdev %u (%s), %lu sectors of %lu bytes%s, backend %s (domain %u), ring-ref %u, port %u\n",
+           node, bf->vdev, bf->cdrom ? "cdrom" : "disk", sectors, ssize, bf->read_only ? ", read-only" : "",
+           backend, bf->backend_id, bf->ring_ref, bf->port);
+    return 0;
+}
