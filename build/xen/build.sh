@@ -6,7 +6,9 @@
 #      with the same code model (-mno-red-zone -fno-pic -mcmodel=small), no libc;
 #   3. links them by runtime/xen/xen.ld into build/out/stubdom.elf (+ libgcc for __popcountdi2),
 #      gzip'd into build/out/stubdom.gz (what `stubdomain_kernel=` names);
-#   4. packs build/out/stubdom.mod, the file `stubdomain_ramdisk=` names (it arrives as the PV
+#   4. builds build/out/stubdom-dm-helper (host/dom0), the dom0 program `device_model_override=`
+#      names so that no QEMU runs in dom0 (docs/xen.md);
+#   5. packs build/out/stubdom.mod, the file `stubdomain_ramdisk=` names (it arrives as the PV
 #      module): a header, the VGA BIOS (STUBDOM_VGA_ROM, default SeaBIOS's vgabios-stdvga.bin)
 #      and the device configuration (build/xen/devices.conf). Format: runtime/xen/modfile.h.
 # Prints the sizes. Usage: build/xen/build.sh [outdir]. Env: STUBDOM_ARENA_MB (page arena for
@@ -76,6 +78,10 @@ rm -f "$OUT/stubdom.stripped"
 ROM="${STUBDOM_VGA_ROM:-/usr/share/seabios/vgabios-stdvga.bin}"
 [ -r "$ROM" ] || { echo "build.sh: VGA BIOS $ROM not readable (install Debian's seabios, or set STUBDOM_VGA_ROM)" >&2; exit 1; }
 node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$ROOT/build/xen/devices.conf"
+# The dom0 helper that replaces the console QEMU stock libxl starts (device_model_override):
+# a dom0 program, built against libxen-dev for the dom0's own Debian release.
+"$CC" -std=c11 -O2 -Wall -Wextra -Werror -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \
+      "$ROOT/host/dom0/stubdom-dm-helper.c" "$SRC/qmp.c" -lxenstore -lxenforeignmemory -lxenevtchn
 size=$(stat -c %s "$OUT/stubdom.gz")
 echo "build/out/stubdom.gz: $size bytes ($(stat -c %s "$OUT/stubdom.elf") bytes unstripped ELF); build/out/stubdom.mod: $(stat -c %s "$OUT/stubdom.mod") bytes"
 size -A "$OUT/stubdom.elf" | awk '$1 == ".text" || $1 == ".rodata" || $1 == ".data" || $1 == ".bss" { printf "  %-8s %10d bytes\n", $1, $2 }'

@@ -209,7 +209,7 @@ export class XenSim implements Hypervisor {
       }
       return [0, 0];
     }
-    return this.send(vcpu, { addr, data: (lo >>> 0) + (hi >>> 0) * TWO32, count: 1, size, vpEport: 0, state: 0, dataIsPtr: false, dir, df: false, type: IOREQ_TYPE_COPY });
+    return this.send(vcpu, { addr, data: (lo >>> 0) + (hi >>> 0) * TWO32, count: 1, size, vpEport: 0, state: 0, dataIsPtr: false, dir, df: false, type: IOREQ_TYPE_COPY }, 0, [lo, hi]);
   }
 
   /** A guest load/store to device-backed memory: no ioreq, the page is marked dirty on write. */
@@ -240,7 +240,7 @@ export class XenSim implements Hypervisor {
   }
 
   /** Writes the request into vCPU's slot, kicks the device model, and collects the answer [lo, hi]. */
-  private send(vcpu: number, req: Ioreq, sbdf = 0): [number, number] {
+  private send(vcpu: number, req: Ioreq, sbdf = 0, halves?: [number, number]): [number, number] {
     if (!this.stub) throw new Error("no stub domain attached to the simulator");
     const p = this.page;
     if (p.state(vcpu) !== STATE_NONE) throw new Error(`vCPU ${vcpu} slot busy (state ${p.state(vcpu)})`);
@@ -248,6 +248,8 @@ export class XenSim implements Hypervisor {
     req.state = STATE_NONE;
     p.write(vcpu, req);
     if (req.type === IOREQ_TYPE_PCI_CONFIG) p.setAddr(vcpu, req.addr, sbdf);
+    // `data` as a number is exact only below 2^53: a write's 32-bit halves go in as they are
+    if (halves && req.dir === DIR_WRITE) p.setData(vcpu, halves[0] >>> 0, halves[1] >>> 0);
     p.setState(vcpu, STATE_IOREQ_READY); // after the fields (write barrier)
     this.stub.serviceEvent(p, this.buf);
     if (p.state(vcpu) !== STATE_IORESP_READY) throw new Error(`device model did not answer vCPU ${vcpu}'s ioreq (state ${p.state(vcpu)})`);

@@ -146,6 +146,10 @@ static void handle_object(struct qmp *q, const char *s, size_t len)
     } else if (!strcmp(cmd, "query-status")) {
         emit(q, q->running ? "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}"
                            : "{\"return\": {\"status\": \"prelaunch\", \"singlestep\": false, \"running\": false}");
+    } else if (!strcmp(cmd, "query-chardev")) {
+        emit(q, "{\"return\": []");   /* no character devices with ttys (libxl: serial/N/tty) */
+    } else if (!strcmp(cmd, "query-vnc")) {
+        emit(q, "{\"return\": {\"enabled\": false}");
     } else if (!strcmp(cmd, "query-cpus-fast")) {
         unsigned n = q->hooks && q->hooks->nr_vcpus ? q->hooks->nr_vcpus() : 1;
         char buf[160];

@@ -1,6 +1,7 @@
 /* runtime/xen/qmp.h — the minimal QMP server libxl needs from a qemu-xen device model:
- * greeting, qmp_capabilities, cont, stop, query-status, query-cpus-fast; everything else gets a
- * CommandNotFound error. Transport-neutral: bytes in through qmp_input, replies accumulate in
+ * greeting, qmp_capabilities, cont, stop, query-status, query-cpus-fast, and (what libxl asks the
+ * dom0 side of a stub domain, host/dom0/stubdom-dm-helper.c, which uses this server too)
+ * query-chardev and query-vnc; everything else gets a CommandNotFound error. Transport-neutral: bytes in through qmp_input, replies accumulate in
  * an output buffer the caller drains. Every message ends with CRLF; request ids are echoed
  * verbatim. */
 #ifndef XEN_QMP_H

@@ -3,7 +3,8 @@
 // on: a 64-bit x86 ELF executable, the Xen ELF notes (guest OS, "xen-3.0", loader "generic",
 // VIRT_BASE 0, PADDR_OFFSET 0, ENTRY = e_entry, HYPERCALL_PAGE page-aligned inside an executable
 // PT_LOAD), a PT_NOTE segment holding them, the gzip'd image decompressing to the stripped ELF, its
-// size, and the module file that stubdomain_ramdisk= names.
+// size, the module file that stubdomain_ramdisk= names, and the dom0 helper device_model_override=
+// names (host/dom0/stubdom-dm-helper.c).
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -135,5 +136,22 @@ describe("xen: stub-domain image", function () {
     const rom = secs.get("vgabios");
     assert.ok(rom && rom[0] === 0x55 && rom[1] === 0xaa, "vgabios is an option ROM");
     assert.match(secs.get("devices")!.toString("latin1"), /^vga\s+vga\s/m);
+  });
+
+  it("builds the dom0 helper: Xen's libraries only, and a clear refusal when libxl did not start it", () => {
+    const helper = join(out, "stubdom-dm-helper");
+    const libs = execFileSync("ldd", [helper], { encoding: "utf8" }).split("\n").map((l) => l.trim().split(/\s/)[0]!).filter((l) => l.includes(".so"));
+    const needed = libs.filter((l) => !/^(linux-vdso|\/lib64\/ld-linux|libc\.|libm\.|libdl\.|libpthread\.)/.test(l));
+    for (const l of ["libxenstore", "libxenforeignmemory", "libxenevtchn"]) assert.ok(needed.some((n) => n.startsWith(l)), `${l} linked`);
+    // xen's own libraries pull in only each other and libxentoolcore/libxentoollog
+    for (const n of needed) assert.match(n, /^libxen/, `unexpected library ${n}`);
+    let err = "";
+    try {
+      execFileSync(helper, ["-name", "g-dm"], { stdio: "pipe" });
+    } catch (e) {
+      err = String((e as { stderr: Buffer }).stderr);
+      assert.equal((e as { status: number }).status, 1);
+    }
+    assert.match(err, /no -xen-domid/);
   });
 });

@@ -53,6 +53,11 @@ describe("xen: QMP server", function () {
     assert.deepEqual(r.return.map((c) => c["cpu-index"]), [0, 1]);
   });
 
+  it("answers what libxl asks the dom0 side of a stub domain (stubdom-dm-helper): query-chardev, query-vnc", () => {
+    const { lines } = session('{"execute":"qmp_capabilities","id":1}\r\n{"execute":"query-chardev","id":2}\r\n{"execute":"query-vnc","id":3}\r\n');
+    assert.deepEqual(lines.slice(1), [{ return: {}, id: 1 }, { return: [], id: 2 }, { return: { enabled: false }, id: 3 }]);
+  });
+
   it("reports unknown commands as CommandNotFound, keeps going, handles back-to-back objects", () => {
     const { lines } = session('{"execute":"xen-save-devices-state","arguments":{"filename":"/dev/fdset/1"},"id":{"k":[1,{"z":"}"}]}}' +
       '{"execute":"query-status","id":7}\r\n');

@@ -31,7 +31,7 @@ bash "$ROOT/test/xen/prepare-dom0.sh" || exit 1
 rm -rf "$RUN"; mkdir -p "$RUN/overlay/stubtest"
 install -m 0755 "$ROOT/test/xen/dom0-init" "$RUN/overlay/init"
 install -m 0755 "$ROOT/test/xen/dom0-test.sh" "$RUN/overlay/stubtest/dom0-test.sh"
-cp "$ROOT/build/out/stubdom.gz" "$ROOT/build/out/stubdom.mod" "$RUN/overlay/stubtest/"
+cp "$ROOT/build/out/stubdom.gz" "$ROOT/build/out/stubdom.mod" "$ROOT/build/out/stubdom-dm-helper" "$RUN/overlay/stubtest/"
 # The guest's disk: host/sim's boot sector (prints over COM1, then takes IRQ 4 from the UART).
 (cd "$ROOT" && npx tsx -e 'import { writeFileSync } from "node:fs"; import { bootSectorDisk } from "./host/sim/boot-sector.ts"; writeFileSync(process.argv[1], bootSectorDisk());' "$RUN/overlay/stubtest/boot.img") || exit 1
 if [ "$LINUX" = 1 ]; then
@@ -82,7 +82,7 @@ ts_after() { awk -v m="^@@ T $1 " '$0 ~ m { on = 1; next }
 check() {  # name, grep -E pattern
   if grep -qE "$2" "$S"; then echo "  ok   $1"; pass=$((pass+1)); else echo "  FAIL $1"; fail=$((fail+1)); fi
 }
-grep -E '^@@ (T|XL-CREATE|PEER|DOM0-QEMU|DOMIDS|STATE|LIST-L|XLLIST|XLLOG|GUEST|VBD|HOTPLUG|LOOP)' "$S" | sed 's/^@@ /  /'
+grep -E '^@@ (T|XL-CREATE|PEER|DOM0-QEMU|DOM0-HELPER|HELPER-AFTER-DESTROY|DOMIDS|STATE|LIST-L|XLLIST|XLLOG|GUEST|VBD|HOTPLUG|LOOP)' "$S" | sed 's/^@@ /  /'
 echo "stub domain console (PV console 0):"
 grep -E '^@@ LOG qemu-dm-hvm1.log' "$S" | sed 's/^@@ LOG qemu-dm-hvm1.log: /    /' | grep -vE 'vga\|' | head -60
 echo "  (last VGA text screen the stub domain dumped:)"
@@ -121,6 +121,15 @@ check "stub domain found its guest (target)"    'stub domain [0-9]+ serving gues
 check "running written to device-model state"   '^@@ STATE running'
 check "xl create succeeded"                     '^@@ XL-CREATE rc=0'
 check "QMP cont answered"                       'qmp: <- cont'
+# dom0 for hvm1: our helper answered libxl's QMP, and no QEMU ran; it is gone after the destroy.
+check "dom0 helper (device_model_override) answered QMP" '^@@ LOG qemu-dm-hvm1-dm.log: .*qmp: <- query-chardev'
+check "dom0 helper drained the stub domain's console" '^@@ LOG qemu-dm-hvm1-dm.log: .*console 0 -> /var/log/xen/qemu-dm-hvm1.log'
+if grep -q '^@@ DOM0-HELPER ' "$S" && ! grep -q '^@@ DOM0-QEMU ' "$S"; then
+  echo "  ok   no QEMU in dom0 while hvm1 ran (only stubdom-dm-helper)"; pass=$((pass+1))
+else
+  echo "  FAIL no QEMU in dom0 while hvm1 ran:"; grep -E '^@@ DOM0-(QEMU|HELPER) ' "$S" | head -4; fail=$((fail+1))
+fi
+if grep -q '^@@ HELPER-AFTER-DESTROY ' "$S"; then echo "  FAIL stubdom-dm-helper still runs after xl destroy"; fail=$((fail+1)); else echo "  ok   stubdom-dm-helper gone after xl destroy"; pass=$((pass+1)); fi
 check "guest unpaused: (d1) HVM Loader"         '^\(d[0-9]+\) (\[ *[0-9.]+\] )?HVM Loader'
 check "QMP query-cpus-fast (xl list -l)"        '^@@ LIST-L ok'
 check "ioreq server enabled (dm_op)"            'ioreq server enabled'

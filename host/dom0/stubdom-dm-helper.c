@@ -1,0 +1,359 @@
+/* host/dom0/stubdom-dm-helper.c — the dom0 side of a wasm-stubdom stub domain, in place of the
+ * `xen-qemu-system-i386 -machine xenpv` that stock libxl 4.17 starts for every stub domain.
+ * Named by the guest's `device_model_override`; libxl runs it with QEMU's command line for the
+ * stub domain S (shared/reference/libxl-stubdom.md §3). It emulates nothing. It:
+ *   1. listens on every `-chardev socket,...,path=P,server=on` of its command line (libxl's
+ *      qmp-libxl-S and qmp-libxenstat-S) and answers QMP there with runtime/xen/qmp.c, the server
+ *      the stub domain itself runs (libxl asks this one `qmp_capabilities` and `query-chardev`);
+ *   2. writes `running` to /local/domain/0/device-model/S/state (libxl waits up to 60 s);
+ *   3. drains S's PV console 0 — the stub domain's log — into the file its console backend names
+ *      (`output = file:/var/log/xen/qemu-dm-<guest>.log`), as QEMU's xen console backend would;
+ *   4. exits when S is gone (libxl also kills it on destroy through image/device-model-pid).
+ * Consoles 1-3 (save/restore streams, the guest's emulated serial) are not served: the stub
+ * domain does not use them; its UART output is on console 0 as `serial:` lines.
+ * Build: build/xen/build.sh (libxen-dev's xenstore, xenforeignmemory and xenevtchn). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xenstore.h>
+#include <xen/io/console.h>
+
+#include "qmp.h"
+
+#define MAX_LISTEN 4
+#define MAX_CLIENTS 8
+
+static unsigned stub_domid;
+
+/* qmp.c logs through printk: here, stderr (libxl sends it to qemu-dm-<guest>-dm.log). */
+void printk(const char *fmt, ...)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    fprintf(stderr, "[%5ld.%06ld] ", (long)ts.tv_sec, ts.tv_nsec / 1000);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+}
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "stubdom-dm-helper: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+    va_end(ap);
+    exit(1);
+}
+
+/* ---- the command line libxl builds for QEMU ---- */
+
+struct args {
+    unsigned domid;
+    int have_domid;
+    const char *listen[MAX_LISTEN];
+    unsigned nlisten;
+    const char *name;
+};
+
+/* `-chardev socket,id=X,path=P,server=on,wait=off`: P, when the chardev is a listening socket. */
+static char *chardev_socket_path(const char *spec)
+{
+    if (strncmp(spec, "socket,", 7) || !strstr(spec, "server=on"))
+        return 0;
+    const char *p = strstr(spec, ",path=");
+    if (!p)
+        return 0;
+    p += 6;
+    return strndup(p, strcspn(p, ","));
+}
+
+static void parse_args(int argc, char **argv, struct args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : 0;
+        if (!strcmp(opt, "-xen-domid") && val) {
+            char *end;
+            unsigned long d = strtoul(val, &end, 10);
+            if (*end || !*val || d >= 0x7ff0)
+                die("bad -xen-domid '%s'", val);
+            a->domid = (unsigned)d;
+            a->have_domid = 1;
+            i++;
+        } else if (!strcmp(opt, "-chardev") && val) {
+            char *path = chardev_socket_path(val);
+            if (path && a->nlisten < MAX_LISTEN)
+                a->listen[a->nlisten++] = path;
+            i++;
+        } else if (!strcmp(opt, "-name") && val) {
+            a->name = val;
+            i++;
+        }
+    }
+    if (!a->have_domid)
+        die("no -xen-domid: run by libxl as the stub domain's device_model_override");
+}
+
+/* ---- QMP over unix sockets ---- */
+
+struct client {
+    int fd; /* -1 = free */
+    struct qmp q;
+};
+
+static struct client clients[MAX_CLIENTS];
+
+static int listen_on(const char *path)
+{
+    struct sockaddr_un sa = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof sa.sun_path)
+        die("socket path too long: %s", path);
+    strcpy(sa.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        die("socket: %s", strerror(errno));
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4) < 0)
+        die("listen on %s: %s", path, strerror(errno));
+    return fd;
+}
+
+static void client_flush(struct client *c)
+{
+    while (c->q.out_len) {
+        ssize_t n = send(c->fd, c->q.out, c->q.out_len, MSG_NOSIGNAL);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
+                continue;
+            close(c->fd);
+            c->fd = -1;
+            return;
+        }
+        qmp_consume_output(&c->q, (size_t)n);
+    }
+}
+
+static void client_accept(int lfd)
+{
+    int fd = accept4(lfd, 0, 0, SOCK_CLOEXEC);
+    if (fd < 0)
+        return;
+    for (unsigned i = 0; i < MAX_CLIENTS; i++) {
+        struct client *c = &clients[i];
+        if (c->fd < 0) {
+            c->fd = fd;
+            qmp_init(&c->q, 0);
+            qmp_session_start(&c->q);
+            client_flush(c);
+            return;
+        }
+    }
+    printk("qmp: too many clients, connection refused\n");
+    close(fd);
+}
+
+static void client_read(struct client *c)
+{
+    char buf[1024];
+    ssize_t n = recv(c->fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+        close(c->fd);
+        c->fd = -1;
+        return;
+    }
+    qmp_input(&c->q, buf, (size_t)n);
+    client_flush(c);
+}
+
+/* ---- PV console 0 of the stub domain ---- */
+
+struct console {
+    struct xencons_interface *ring;
+    xenevtchn_handle *xce;
+    evtchn_port_t local_port;
+    int out_fd;
+};
+
+static char *xs_get(struct xs_handle *xs, const char *fmt, ...)
+{
+    char path[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    unsigned len;
+    return xs_read(xs, XBT_NULL, path, &len);
+}
+
+/* Where console 0's bytes go: the backend's `output` (file:PATH), else the log libxl names for
+ * the guest (name minus "-dm"). */
+static int console_output(struct xs_handle *xs, const char *name)
+{
+    char *out = xs_get(xs, "/local/domain/0/backend/console/%u/0/output", stub_domid);
+    char path[256];
+    if (out && !strncmp(out, "file:", 5)) {
+        snprintf(path, sizeof path, "%s", out + 5);
+    } else {
+        size_t n = name ? strlen(name) : 0;
+        if (n > 3 && !strcmp(name + n - 3, "-dm"))
+            n -= 3;
+        snprintf(path, sizeof path, "/var/log/xen/qemu-dm-%.*s.log", (int)n, name ? name : "stubdom");
+    }
+    free(out);
+    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd < 0)
+        printk("console 0: cannot open %s: %s\n", path, strerror(errno));
+    else
+        printk("console 0 -> %s\n", path);
+    return fd;
+}
+
+static int console_open(struct console *con, struct xs_handle *xs, const char *name)
+{
+    memset(con, 0, sizeof *con);
+    con->out_fd = -1;
+    char *ref = xs_get(xs, "/local/domain/%u/console/ring-ref", stub_domid);
+    char *port = xs_get(xs, "/local/domain/%u/console/port", stub_domid);
+    if (!ref || !port) {
+        printk("console 0: no ring-ref/port under /local/domain/%u/console\n", stub_domid);
+        free(ref), free(port);
+        return -1;
+    }
+    xen_pfn_t mfn = (xen_pfn_t)strtoull(ref, 0, 10);
+    evtchn_port_t remote = (evtchn_port_t)strtoul(port, 0, 10);
+    free(ref), free(port);
+    xenforeignmemory_handle *fmem = xenforeignmemory_open(0, 0);
+    int err = 0;
+    con->ring = fmem ? xenforeignmemory_map(fmem, stub_domid, PROT_READ | PROT_WRITE, 1, &mfn, &err) : 0;
+    if (!con->ring || err) {
+        printk("console 0: cannot map the ring (mfn %lu): %s\n", (unsigned long)mfn, strerror(err ? err : errno));
+        return -1;
+    }
+    con->xce = xenevtchn_open(0, 0);
+    int lp = con->xce ? xenevtchn_bind_interdomain(con->xce, stub_domid, remote) : -1;
+    if (lp < 0) {
+        printk("console 0: cannot bind event channel %u: %s\n", remote, strerror(errno));
+        return -1;
+    }
+    con->local_port = (evtchn_port_t)lp;
+    con->out_fd = console_output(xs, name);
+    return 0;
+}
+
+/* Copies what the stub domain wrote to the output file and frees the ring space. */
+static void console_drain(struct console *con)
+{
+    struct xencons_interface *r = con->ring;
+    XENCONS_RING_IDX cons = r->out_cons, prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
+    if (prod - cons > sizeof r->out)
+        cons = prod - sizeof r->out; /* a stub domain that moved prod too far: resync */
+    char buf[sizeof r->out];
+    size_t n = 0;
+    while (cons != prod)
+        buf[n++] = r->out[MASK_XENCONS_IDX(cons++, r->out)];
+    __atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
+    if (!n)
+        return;
+    if (con->out_fd >= 0 && write(con->out_fd, buf, n) < 0)
+        printk("console 0: write: %s\n", strerror(errno));
+    xenevtchn_notify(con->xce, con->local_port);
+}
+
+static int domain_alive(struct xs_handle *xs)
+{
+    char *d = xs_get(xs, "/local/domain/%u/domid", stub_domid);
+    free(d);
+    return d != 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a;
+    parse_args(argc, argv, &a);
+    stub_domid = a.domid;
+    signal(SIGPIPE, SIG_IGN);
+    printk("stubdom-dm-helper for stub domain %u (%s): %u QMP socket(s)\n", stub_domid,
+           a.name ? a.name : "?", a.nlisten);
+
+    struct xs_handle *xs = xs_open(0);
+    if (!xs)
+        die("cannot open xenstore: %s", strerror(errno));
+
+    int lfd[MAX_LISTEN];
+    for (unsigned i = 0; i < a.nlisten; i++)
+        lfd[i] = listen_on(a.listen[i]);
+    for (unsigned i = 0; i < MAX_CLIENTS; i++)
+        clients[i].fd = -1;
+
+    /* Listening first: libxl connects to the QMP socket as soon as it sees `running`. */
+    char state[64];
+    snprintf(state, sizeof state, "/local/domain/0/device-model/%u/state", stub_domid);
+    if (!xs_write(xs, XBT_NULL, state, "running", 7))
+        die("cannot write %s: %s", state, strerror(errno));
+
+    struct console con;
+    int have_con = !console_open(&con, xs, a.name);
+
+    for (;;) {
+        struct pollfd pfd[1 + MAX_LISTEN + MAX_CLIENTS];
+        struct client *owner[1 + MAX_LISTEN + MAX_CLIENTS];
+        unsigned n = 0;
+        if (have_con) {
+            pfd[n] = (struct pollfd){.fd = xenevtchn_fd(con.xce), .events = POLLIN};
+            owner[n++] = 0;
+        }
+        unsigned first_listen = n;
+        for (unsigned i = 0; i < a.nlisten; i++) {
+            pfd[n] = (struct pollfd){.fd = lfd[i], .events = POLLIN};
+            owner[n++] = 0;
+        }
+        unsigned first_client = n;
+        for (unsigned i = 0; i < MAX_CLIENTS; i++) {
+            if (clients[i].fd >= 0) {
+                pfd[n] = (struct pollfd){.fd = clients[i].fd, .events = POLLIN};
+                owner[n++] = &clients[i];
+            }
+        }
+        int rc = poll(pfd, n, 1000);
+        if (rc < 0 && errno != EINTR)
+            die("poll: %s", strerror(errno));
+        if (have_con) {
+            if (pfd[0].revents & POLLIN) {
+                int p = xenevtchn_pending(con.xce);
+                if (p >= 0)
+                    xenevtchn_unmask(con.xce, (evtchn_port_t)p);
+            }
+            console_drain(&con); /* also on the 1 s tick: a kick may come before the bind */
+        }
+        for (unsigned i = first_listen; i < first_client; i++)
+            if (pfd[i].revents & POLLIN)
+                client_accept(pfd[i].fd);
+        for (unsigned i = first_client; i < n; i++)
+            if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+                client_read(owner[i]);
+        if (rc == 0 && !domain_alive(xs)) {
+            printk("stub domain %u is gone: exiting\n", stub_domid);
+            for (unsigned i = 0; i < a.nlisten; i++)
+                unlink(a.listen[i]);
+            return 0;
+        }
+    }
+}
