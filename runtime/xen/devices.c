@@ -1,6 +1,7 @@
 /* runtime/xen/devices.c — see devices.h. The table in docs/xen.md ("How the device runtime plugs
  * in") is what this file implements. */
 #include "devices.h"
+#include "abi.h"
 #include "blkfront.h"
 #include "console.h"
 #include "core.h"
@@ -11,6 +12,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "modfile.h"
+#include "netfront.h"
 #include "platform.h"
 #include "time.h"
 #include "xenstore.h"
@@ -347,19 +349,35 @@ static void connect_disks(domid_t self, char *ide_cfg, size_t size)
     snprintf(ide_cfg, size, "hda=%s,hdb=%s,hdc=%s,hdd=%s", kinds[0], kinds[1], kinds[2], kinds[3]);
 }
 
-/* The guest's first vif's MAC (libxl writes it under the guest's and our device/vif/N/mac). */
-static void guest_mac(char *mac, size_t size)
+/* The guest's first nic: libxl gives us a vif for it, with its MAC (device/vif/N/mac). The
+ * e1000 takes the MAC; its wire is netfront when the backend connects, else its link is down. */
+static struct netfront nic;
+static bool nic_ok;
+
+static void connect_nic(char *mac, size_t size)
 {
-    char names[256], path[96];
+    char names[256], node[96];
     mac[0] = 0;
-    if (xs_directory("device/vif", names, sizeof names) > 0) {
-        snprintf(path, sizeof path, "device/vif/%s/mac", names);
-        if (xs_read(path, mac, size) < 0)
-            mac[0] = 0;
-    }
+    if (xs_directory("device/vif", names, sizeof names) <= 0)
+        return;
+    snprintf(node, sizeof node, "device/vif/%s", names);
+    nic_ok = !netfront_connect(&nic, node);
+    char path[128];
+    snprintf(path, sizeof path, "%s/mac", node);
+    if (xs_read(path, mac, size) < 0)
+        mac[0] = 0;
 }
 
-static struct core_device *vga_dev;
+static struct core_device *vga_dev, *nic_dev;
+
+static void nic_rx(void *ctx, const uint8_t *frame, uint32_t len)
+{
+    (void)ctx;
+    if (nic_dev && !nic_dev->failed)
+        core_deliver_event(&rt, nic_dev, STUBDOM_EVENT_NET_RX, frame, len, 0, 0);
+    else
+        nic.rx_dropped++;
+}
 
 int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_len)
 {
@@ -381,9 +399,10 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
     if (m)
         strlcpy(ram_mb, m, sizeof ram_mb);
     connect_disks(self, ide, sizeof ide);
-    guest_mac(mac, sizeof mac);
-    const char *vars[] = { "ram_mb", ram_mb, "ide", ide, "mac", mac };
-    printk("devices: guest %u, ram_mb=%s, %s, mac=%s\n", guest, ram_mb[0] ? ram_mb : "?", ide, mac[0] ? mac : "(no vif)");
+    connect_nic(mac, sizeof mac);
+    const char *vars[] = { "ram_mb", ram_mb, "ide", ide, "mac", mac, "link", nic_ok ? "up" : "down" };
+    printk("devices: guest %u, ram_mb=%s, %s, mac=%s%s\n", guest, ram_mb[0] ? ram_mb : "?", ide, mac[0] ? mac : "(no vif)",
+           mac[0] && !nic_ok ? " (netfront not connected: link down)" : "");
 
     core_arena = mm_map_rest(&core_arena_len);
     if (!core_arena) {
@@ -432,7 +451,7 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
             continue;
         }
         static char cfg[256];
-        if (!expand(tok[3], cfg, sizeof cfg, vars, 3)) {
+        if (!expand(tok[3], cfg, sizeof cfg, vars, 4)) {
             printk("devices: %s left out (its configuration names a value this guest lacks: %s)\n", tok[0], tok[3]);
             continue;
         }
@@ -448,6 +467,8 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
             spec.chr = &serial;
         if (!strcmp(spec.module, "vga"))
             spec.display = &display;
+        if (!strcmp(spec.module, "e1000") && nic_ok)
+            spec.net = &nic.be;
         if (!strcmp(spec.module, "ide")) {
             for (unsigned u = 0; u < 4; u++) {
                 if (ide_unit[u]) {
@@ -467,6 +488,8 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         printk("device %s (%s.wasm, native) %s: %lu KiB of arena\n", spec.name, spec.module,
                spec.config[0] ? spec.config : "(no config)", (unsigned long)((rt.arena - before) >> 10));
         ok++;
+        if (!strcmp(spec.module, "e1000"))
+            nic_dev = core_device_by_name(&rt, spec.name);
         if (!strcmp(spec.module, "vga")) {
             vga_dev = core_device_by_name(&rt, spec.name);
             if (!rom) {
@@ -545,6 +568,8 @@ void devices_service(void)
             cmos_ioreqs++;
     }
     core_service_event(&rt, (uint8_t *)sync, nr, (uint8_t *)buf);
+    if (nic_ok)
+        netfront_poll(&nic, nic_rx, 0);
     core_run_deferred(&rt);
     uint64_t now = time_ns();
     if (now >= next_dump) {
@@ -574,6 +599,9 @@ void devices_report(void)
     last = rt.stats.ioreqs + rt.stats.buffered;
     printk("devices: %lu synchronous ioreqs, %lu buffered; cmos: %lu ioreqs; serial %lu bytes; vga damage %lu\n",
            rt.stats.ioreqs, rt.stats.buffered, cmos_ioreqs, serial_bytes, vga_damage_count);
+    if (nic_ok)
+        printk("netfront %s: %lu frames sent, %lu dropped, %lu errors; %lu received, %lu dropped\n", nic.node,
+               nic.tx_frames, nic.tx_dropped, nic.tx_errors, nic.rx_frames, nic.rx_dropped);
     for (unsigned i = 0; i < BLKFRONT_MAX; i++)
         if (disks[i].ring)
             printk("blkfront %s: %lu reads, %lu writes, %lu errors\n", disks[i].node, disks[i].reads,

@@ -21,6 +21,23 @@ wait_console() {
 }
 # blkback serves the disk libxl gives the stub domain (and the guest); loop backs the file.
 modprobe xen-blkback 2>/dev/null; modprobe loop 2>/dev/null
+# netback serves the vif libxl gives the Linux guest's stub domain (its e1000's wire, netfront).
+modprobe xen-netback 2>/dev/null
+# The vif hotplug script for that: dom0 itself is the peer the guest pings (10.0.2.2, as
+# host/sim's NetPeer is), on the stub domain's vif; no bridge.
+cat > /tmp/vif-peer <<'VIF'
+#!/bin/sh
+dom=$(echo "$XENBUS_PATH" | cut -d/ -f3)
+case "$1" in
+  online|add)
+    ip link set "$vif" up
+    case "$(xenstore-read /local/domain/$dom/name 2>/dev/null)" in *-dm) ip addr add 10.0.2.2/24 dev "$vif";; esac
+    xenstore-write "$XENBUS_PATH/hotplug-status" connected;;
+  offline|remove) ip link set "$vif" down 2>/dev/null;;
+esac
+exit 0
+VIF
+chmod +x /tmp/vif-peer
 # The disk image on a loop device of our own, so the vbds are `phy`: with a file target the stock
 # block script attaches the file once per vbd (the guest's and the stub domain's), and under TCG
 # the stub domain's attach ran past libxl's 40 s hotplug limit in one of two runs.
@@ -127,8 +144,9 @@ fi
 # Linux, console on ttyS0) with our stub domain; its init's lines arrive on our UART.
 if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   LOOP3=$(losetup -f --show /stubtest/linux.img)
-  # (stock libxl's console QEMU in dom0 for this one: that path stays tested too)
-  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^device_model_override/d' -e "s|target=$LOOP|target=$LOOP3|" /tmp/hvm1.cfg > /tmp/hvm3.cfg
+  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e "s|target=$LOOP|target=$LOOP3|" /tmp/hvm1.cfg > /tmp/hvm3.cfg
+  # its nic: our e1000 in the stub domain, with the vif libxl gives the stub domain as its wire
+  echo 'vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]' >> /tmp/hvm3.cfg
   echo "@@ T linux-create-start $(up)"
   $XL debug-keys t
   $XL create /tmp/hvm3.cfg > /tmp/xl-create3.log 2>&1
@@ -143,6 +161,8 @@ if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   echo "@@ T linux-done $(up)"
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: (GUEST-|CHECK |Linux version|Run /init|Kernel panic)|FAILED' | cut -c1-200 | head -60 | sed 's/^/@@ LINUX /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-TAIL /'
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'netfront|device e1000|mac=' | cut -c1-200 | tail -6 | sed 's/^/@@ LINUX-NET /'
+  ip -s link 2>/dev/null | grep -A5 -E '^[0-9]+: vif' | cut -c1-120 | sed 's/^/@@ LINUX-VIF /'
   $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
   $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
 fi

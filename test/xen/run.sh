@@ -152,6 +152,10 @@ if [ "$LINUX" = 1 ]; then
   echo "  HVM Loader -> GUEST-CHECKS-DONE:  $(dt "$(ts "\(d$L\) .*HVM Loader")" "$(ts 'serial: GUEST-CHECKS-DONE')")"
   check "Linux booted from our IDE disk, its init reports over our UART" 'serial: GUEST-INIT start'
   check "Linux init's checks done"                'serial: GUEST-CHECKS-DONE'
+  grep -E '^@@ LINUX-NET ' "$S" | sed 's/^@@ LINUX-NET /    /'
+  check "netfront connected the e1000 to the stub domain's vif" 'netfront device/vif/[0-9]+: mac 52:54:00:12:34:56'
+  check "Linux's e1000 has the vif's MAC and link"  'serial: CHECK link OK'
+  check "Linux pings dom0 through our e1000 + netfront" 'serial: CHECK ping OK'
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

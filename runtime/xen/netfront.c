@@ -1,0 +1,260 @@
+/* runtime/xen/netfront.c — see netfront.h. Ring layouts are Xen's io/netif.h and io/ring.h: a
+ * 64-byte header (req_prod, req_event, rsp_prod, rsp_event, padding) and 256 entries (TX: 12-byte
+ * union of a request {gref, offset, flags, id, size} and a response {id, status}; RX: 8-byte
+ * union of {id, pad, gref} and {id, offset, flags, status}). The xenbus handshake: wait for the
+ * backend's InitWait, write the ring refs, the event channel and the features, switch to
+ * Connected, wait for the backend's Connected. Nothing a backend answers is trusted as an index:
+ * ids and offsets are checked before use. */
+#include "netfront.h"
+#include "console.h"
+#include "evtchn.h"
+#include "gnttab.h"
+#include "hypercall.h"
+#include "lib.h"
+#include "mm.h"
+#include "time.h"
+#include "xenstore.h"
+
+#define RING 256
+#define NETRXF_more_data 4
+#define NETRXF_extra_info 8
+#define NETIF_RSP_OKAY 0
+
+struct tx_req { grant_ref_t gref; uint16_t offset, flags, id, size; };
+struct tx_rsp { uint16_t id; int16_t status; };
+union tx_entry { struct tx_req req; struct tx_rsp rsp; };
+struct rx_req { uint16_t id, pad; grant_ref_t gref; };
+struct rx_rsp { uint16_t id, offset, flags; int16_t status; };
+union rx_entry { struct rx_req req; struct rx_rsp rsp; };
+struct ring_hdr { uint32_t req_prod, req_event, rsp_prod, rsp_event; uint8_t pad[48]; };
+struct tx_sring { struct ring_hdr h; union tx_entry ring[RING]; };
+struct rx_sring { struct ring_hdr h; union rx_entry ring[RING]; };
+_Static_assert(sizeof(union tx_entry) == 12, "netif_tx entry");
+_Static_assert(sizeof(union rx_entry) == 8, "netif_rx entry");
+_Static_assert(sizeof(struct tx_sring) <= PAGE_SIZE && sizeof(struct rx_sring) <= PAGE_SIZE, "rings fit a page");
+
+static int read_u64(const char *dir, const char *key, uint64_t *v)
+{
+    char path[192], buf[32];
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    return xs_read(path, buf, sizeof buf) >= 0 && parse_u64(buf, v) ? 0 : -1;
+}
+
+static int write_node(const char *dir, const char *key, const char *val)
+{
+    char path[192];
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    return xs_write(path, val);
+}
+
+static int write_u32(const char *dir, const char *key, uint32_t v)
+{
+    char val[16];
+    snprintf(val, sizeof val, "%u", v);
+    return write_node(dir, key, val);
+}
+
+/* Waits (polling xenstore, 20 s at most) for the backend's state to reach `want`. */
+static uint64_t wait_backend(const struct netfront *nf, uint64_t want)
+{
+    uint64_t deadline = time_ns() + 20000000000ULL, state = 0;
+    while (time_ns() < deadline) {
+        if (!read_u64(nf->backend, "state", &state) && state >= want)
+            break;
+        struct sched_poll poll = { .ports = 0, .nr_ports = 0, .timeout = time_ns() + 50000000ULL };
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+    }
+    return state;
+}
+
+static void push_tx(struct netfront *nf)
+{
+    struct tx_sring *s = nf->tx_ring;
+    wmb();
+    s->h.req_prod = nf->tx_prod_pvt;
+    mb();
+    evtchn_notify(nf->port);
+}
+
+static void post_rx(struct netfront *nf, uint16_t id)
+{
+    struct rx_sring *s = nf->rx_ring;
+    s->ring[nf->rx_prod_pvt % RING].req = (struct rx_req){ .id = id, .gref = nf->rx_ref[id] };
+    nf->rx_prod_pvt++;
+}
+
+static void push_rx(struct netfront *nf)
+{
+    struct rx_sring *s = nf->rx_ring;
+    wmb();
+    s->h.req_prod = nf->rx_prod_pvt;
+    mb();
+    evtchn_notify(nf->port);
+}
+
+/* TX slots the backend is done with. */
+static void reclaim_tx(struct netfront *nf)
+{
+    struct tx_sring *s = nf->tx_ring;
+    for (;;) {
+        uint32_t prod = READ_ONCE(s->h.rsp_prod);
+        rmb();
+        for (; nf->tx_rsp_cons != prod; nf->tx_rsp_cons++) {
+            struct tx_rsp r = s->ring[nf->tx_rsp_cons % RING].rsp;
+            if (r.id < NETFRONT_BUFS)
+                nf->tx_busy[r.id] = false;
+            if (r.status != NETIF_RSP_OKAY)
+                nf->tx_errors++;
+        }
+        s->h.rsp_event = nf->tx_rsp_cons + 1;
+        mb();
+        if (READ_ONCE(s->h.rsp_prod) == nf->tx_rsp_cons)
+            return;
+    }
+}
+
+static void send(void *ctx, const uint8_t *frame, uint32_t len)
+{
+    struct netfront *nf = ctx;
+    if (!len || len > PAGE_SIZE) {
+        nf->tx_dropped++;
+        return;
+    }
+    reclaim_tx(nf);
+    unsigned id = 0;
+    while (id < NETFRONT_BUFS && nf->tx_busy[id])
+        id++;
+    if (id == NETFRONT_BUFS) {   /* the backend is behind: drop, as a full wire would */
+        nf->tx_dropped++;
+        return;
+    }
+    memcpy(nf->tx_buf + (size_t)id * PAGE_SIZE, frame, len);
+    struct tx_sring *s = nf->tx_ring;
+    s->ring[nf->tx_prod_pvt % RING].req =
+        (struct tx_req){ .gref = nf->tx_ref[id], .offset = 0, .flags = 0, .id = (uint16_t)id, .size = (uint16_t)len };
+    nf->tx_busy[id] = true;
+    nf->tx_prod_pvt++;
+    nf->tx_frames++;
+    push_tx(nf);
+}
+
+void netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx)
+{
+    if (!nf->rx_ring)
+        return;
+    reclaim_tx(nf);
+    struct rx_sring *s = nf->rx_ring;
+    bool posted = false, dropping = false;
+    /* at most two rings' worth per poll: a busy backend cannot keep us here */
+    for (unsigned pass = 0; pass < 2; pass++) {
+        uint32_t prod = READ_ONCE(s->h.rsp_prod);
+        rmb();
+        for (unsigned n = 0; nf->rx_rsp_cons != prod && n < RING; nf->rx_rsp_cons++, n++) {
+            struct rx_rsp r = s->ring[nf->rx_rsp_cons % RING].rsp;
+            if (r.id >= NETFRONT_BUFS)
+                continue;   /* not ours: nothing to post again */
+            bool whole = !dropping && !(r.flags & (NETRXF_more_data | NETRXF_extra_info));
+            if (whole && r.status > 0 && (uint32_t)r.offset + (uint32_t)r.status <= PAGE_SIZE) {
+                nf->rx_frames++;
+                rx(ctx, nf->rx_buf + (size_t)r.id * PAGE_SIZE + r.offset, (uint32_t)r.status);
+            } else {
+                /* an error, or a frame in several slots (not negotiated): dropped whole */
+                if (!dropping)
+                    nf->rx_dropped++;
+                dropping = (r.flags & NETRXF_more_data) != 0;
+            }
+            post_rx(nf, r.id);
+            posted = true;
+        }
+        s->h.rsp_event = nf->rx_rsp_cons + 1;
+        mb();
+        if (READ_ONCE(s->h.rsp_prod) == nf->rx_rsp_cons)
+            break;
+    }
+    if (posted)
+        push_rx(nf);
+}
+
+static int grant_pages(domid_t to, uint8_t *pages, grant_ref_t *refs, bool readonly)
+{
+    for (unsigned i = 0; i < NETFRONT_BUFS; i++) {
+        int r = gnttab_grant(to, virt_to_mfn(pages + (size_t)i * PAGE_SIZE), readonly);
+        if (r < 0)
+            return -1;
+        refs[i] = (grant_ref_t)r;
+    }
+    return 0;
+}
+
+int netfront_connect(struct netfront *nf, const char *node)
+{
+    char path[160];
+    uint64_t v;
+    memset(nf, 0, sizeof *nf);
+    strlcpy(nf->node, node, sizeof nf->node);
+    snprintf(path, sizeof path, "%s/backend", node);
+    if (xs_read(path, nf->backend, sizeof nf->backend) < 0 || read_u64(node, "backend-id", &v)) {
+        printk("netfront %s: no backend\n", node);
+        return -1;
+    }
+    nf->backend_id = (domid_t)v;
+    snprintf(path, sizeof path, "%s/mac", node);
+    if (xs_read(path, nf->mac, sizeof nf->mac) < 0)
+        nf->mac[0] = 0;
+
+    uint64_t state = wait_backend(nf, 2);
+    if (state < 2) {
+        printk("netfront %s: backend %s not ready (state %lu; is xen-netback loaded in dom0?)\n", node, nf->backend, state);
+        return -1;
+    }
+    nf->tx_ring = page_alloc(1);
+    nf->rx_ring = page_alloc(1);
+    nf->tx_buf = page_alloc(NETFRONT_BUFS);
+    nf->rx_buf = page_alloc(NETFRONT_BUFS);
+    if (!nf->tx_ring || !nf->rx_ring || !nf->tx_buf || !nf->rx_buf) {
+        printk("netfront %s: out of pages\n", node);
+        return -1;
+    }
+    int tr = gnttab_grant(nf->backend_id, virt_to_mfn(nf->tx_ring), false);
+    int rr = gnttab_grant(nf->backend_id, virt_to_mfn(nf->rx_ring), false);
+    if (tr < 0 || rr < 0 || grant_pages(nf->backend_id, nf->tx_buf, nf->tx_ref, true) ||
+        grant_pages(nf->backend_id, nf->rx_buf, nf->rx_ref, false) || evtchn_alloc_unbound(nf->backend_id, &nf->port)) {
+        printk("netfront %s: no grant or event channel\n", node);
+        return -1;
+    }
+    nf->tx_ring_ref = (grant_ref_t)tr;
+    nf->rx_ring_ref = (grant_ref_t)rr;
+    struct tx_sring *ts = nf->tx_ring;
+    struct rx_sring *rs = nf->rx_ring;
+    ts->h.req_event = ts->h.rsp_event = 1;
+    rs->h.req_event = rs->h.rsp_event = 1;
+    for (uint16_t i = 0; i < NETFRONT_BUFS; i++)
+        post_rx(nf, i);
+    rs->h.req_prod = nf->rx_prod_pvt;
+
+    int rc = write_u32(node, "tx-ring-ref", nf->tx_ring_ref);
+    rc |= write_u32(node, "rx-ring-ref", nf->rx_ring_ref);
+    rc |= write_u32(node, "event-channel", nf->port);
+    rc |= write_node(node, "request-rx-copy", "1");
+    rc |= write_node(node, "feature-rx-notify", "1");
+    rc |= write_node(node, "feature-sg", "0");
+    rc |= write_node(node, "feature-gso-tcpv4", "0");
+    rc |= write_node(node, "feature-no-csum-offload", "1");
+    rc |= write_node(node, "state", "4");
+    if (rc) {
+        printk("netfront %s: cannot write the frontend nodes\n", node);
+        return -1;
+    }
+    state = wait_backend(nf, 4);
+    if (state != 4) {
+        printk("netfront %s: backend %s did not connect (state %lu)\n", node, nf->backend, state);
+        return -1;
+    }
+    evtchn_watch(nf->port);
+    evtchn_notify(nf->port);
+    nf->be = (struct core_net_backend){ .ctx = nf, .send = send };
+    printk("netfront %s: mac %s, backend %s (domain %u), tx/rx ring-ref %u/%u, port %u, %u RX buffers\n",
+           node, nf->mac[0] ? nf->mac : "?", nf->backend, nf->backend_id, nf->tx_ring_ref, nf->rx_ring_ref,
+           nf->port, NETFRONT_BUFS);
+    return 0;
+}
