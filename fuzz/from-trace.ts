@@ -176,43 +176,14 @@ export function convertTrace(text: string): Map<string, Uint8Array[]> {
   return out;
 }
 
-/** Records the SeaBIOS boot of test/native/replay.test.ts (host/sim, our IDE disk) as a trace. */
-export async function recordSeabiosBoot(): Promise<string> {
-  const { SimMachine } = await import("../host/sim/machine.ts");
-  const { defaultDevices } = await import("../host/sim/default-guest.ts");
-  const { ConsoleBackend } = await import("../host/node/backends/console.ts");
-  const { SurfaceBackend } = await import("../host/display/surface-backend.ts");
-  const { installVgaRom } = await import("../host/display/vga-rom.ts");
-  const { recordBuild } = await import("../host/node/trace.ts");
-  const { memoryImage } = await import("../host/node/backends/block-file.ts");
-  const { bootSectorDisk, BOOT_MESSAGE } = await import("../host/sim/boot-sector.ts");
-  const RAM = 128 << 20;
-  const serial = new ConsoleBackend();
-  const display = new SurfaceBackend();
-  const disk = memoryImage(bootSectorDisk(8192), { name: "boot disk" });
-  const cd = memoryImage(null, { cdrom: true, name: "empty cd" });
-  const { specs } = defaultDevices({ serial, display, ide: { units: [disk, undefined, cd], kinds: ["disk", "none", "cdrom", "none"] } }, RAM);
-  const { machine: m, finish } = await recordBuild(
-    () => SimMachine.create({
-      memoryBytes: RAM, acpi: specs.some((s) => s.name === "cmos"), devices: specs, log: () => {},
-      setup: (rt, sim) => { if (specs.some((s) => s.name === "vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
-    }),
-    { ram: "reads", ramHoles: [[0xa0000, 0xc0000]] },
-  );
-  m.run();
-  await m.waitFor(() => m.biosLog.lines.includes(BOOT_MESSAGE.trimEnd()) || m.biosLog.find(/No bootable device/) >= 0, 120_000);
-  m.end("stopped");
-  await new Promise((r) => setTimeout(r, 50));
-  return finish();
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const args = process.argv.slice(2);
   (async () => {
     let text: string;
     let tag = "trace";
     if (args.includes("--seabios")) {
-      text = await recordSeabiosBoot();
+      const { recordSeabiosBoot } = await import("../host/sim/seabios-trace.ts");
+      text = (await recordSeabiosBoot()).trace;
       tag = "boot-seabios";
       mkdirSync(join(root, "fuzz/out"), { recursive: true });
       writeFileSync(join(root, "fuzz/out/seabios-boot.trace"), text);

@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { buildFuzzer } from "./build.ts";
 import { DEVICES } from "./lib/devices.ts";
 import { runInput } from "./lib/exec.ts";
+import { prng } from "./lib/prng.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -28,17 +29,6 @@ export function corpusFiles(device: string): string[] {
     for (const f of readdirSync(dir).sort()) if (!f.startsWith(".") && !f.endsWith(".md")) out.push(join(dir, f));
   }
   return out;
-}
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A small mutator (byte flips, inserts, erases, splices, fresh random ops) for the node engine. */

@@ -13,19 +13,9 @@ import { decode, formatOp, KIND, MAX_OPS } from "../../fuzz/lib/decode.ts";
 import { FuzzInput } from "../../fuzz/lib/encode.ts";
 import { DEVICES } from "../../fuzz/lib/devices.ts";
 import { corpusFiles } from "../../fuzz/run.ts";
+import { prng } from "../../fuzz/lib/prng.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "fuzz-decode-"));
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The C decoder's text for each file, split per file. */
 function decodeC(bin: string, files: string[]): Map<string, string[]> {

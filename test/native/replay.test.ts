@@ -15,6 +15,7 @@ import { createTracedMachine, type TracedMachine } from "../../host/node/trace.t
 import { modulePath } from "../../host/node/machine.ts";
 import { Guest, bdfOf } from "../../host/node/guest.ts";
 import { EVENT } from "../../host/node/abi.ts";
+import { prng } from "../../fuzz/lib/prng.ts";
 
 const trapdev = modulePath("trapdev", { fixture: true });
 const testdev = modulePath("testdev", { fixture: true });
@@ -175,17 +176,6 @@ describe("native runtime: differential replay against V8", () => {
 
 // --- the random workout ---------------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Current claims, read back from the trace's own map/unmap records. */
 function claims(m: TracedMachine): Array<{ space: string; start: number; end: number }> {
   const live: Array<{ space: string; start: number; end: number }> = [];
@@ -300,33 +290,10 @@ describe("native runtime: a SeaBIOS boot on the development host (host/sim), rep
       console.warn("      SKIPPED: /usr/share/seabios/bios.bin is missing (Debian package seabios; .ci/install installs it)");
       this.skip();
     }
-    const { SimMachine } = await import("../../host/sim/machine.ts");
-    const { defaultDevices } = await import("../../host/sim/default-guest.ts");
-    const { ConsoleBackend } = await import("../../host/node/backends/console.ts");
-    const { SurfaceBackend } = await import("../../host/display/surface-backend.ts");
-    const { installVgaRom } = await import("../../host/display/vga-rom.ts");
-    const { recordBuild } = await import("../../host/node/trace.ts");
-    const { memoryImage } = await import("../../host/node/backends/block-file.ts");
-    const { bootSectorDisk, BOOT_MESSAGE } = await import("../../host/sim/boot-sector.ts");
-    const RAM = 128 << 20;
-    const serial = new ConsoleBackend();
-    const display = new SurfaceBackend();
-    const disk = memoryImage(bootSectorDisk(8192), { name: "boot disk" });
-    const cd = memoryImage(null, { cdrom: true, name: "empty cd" });
-    const { specs } = defaultDevices({ serial, display, ide: { units: [disk, undefined, cd], kinds: ["disk", "none", "cdrom", "none"] } }, RAM);
-    const { machine: m, finish } = await recordBuild(
-      () => SimMachine.create({
-        memoryBytes: RAM, acpi: specs.some((s) => s.name === "cmos"), devices: specs, log: () => {},
-        setup: (rt, sim) => { if (specs.some((s) => s.name === "vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
-      }),
-      { ram: "reads", ramHoles: [[0xa0000, 0xc0000]] },
-    );
-    m.run();
-    const done = await m.waitFor(() => m.biosLog.lines.includes(BOOT_MESSAGE.trimEnd()) || m.biosLog.find(/No bootable device/) >= 0, 120_000);
-    m.end("stopped");
-    await new Promise((r) => setTimeout(r, 50));
-    assert.ok(done && m.biosLog.lines.includes(BOOT_MESSAGE.trimEnd()), `the guest did not boot from the disk:\n${m.biosLog.text()}`);
-    const want = assertIdentical(finish());
+    const { recordSeabiosBoot } = await import("../../host/sim/seabios-trace.ts");
+    const { trace, booted, biosLog } = await recordSeabiosBoot();
+    assert.ok(booted, `the guest did not boot from the disk:\n${biosLog}`);
+    const want = assertIdentical(trace);
     const count = (re: RegExp): number => want.filter((l) => re.test(l)).length;
     console.log(`      boot trace: ${want.length} records, ${count(/^pio /)} port and ${count(/^mmio /)} MMIO operations, ${count(/^blk /)} block requests, ${count(/^dma /)} DMA writes, ${count(/^event /)} events`);
     assert.ok(count(/^blk ide 0 0 0 1 0$/) >= 1, "the MBR was read from the disk");

@@ -19,6 +19,16 @@ wait_console() {
   done
   return 1
 }
+# procs REGEX: "RSS-KiB command line" of every process whose command line matches (from /proc:
+# ps printed nothing in this dom0)
+procs() {
+  for d in /proc/[0-9]*; do
+    c=$(tr '\0' ' ' < "$d/cmdline" 2>/dev/null)
+    case "$c" in "") continue;; esac
+    echo "$c" | grep -qE "$1" || continue
+    echo "$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "$d/status" 2>/dev/null) $c"
+  done
+}
 # blkback serves the disk libxl gives the stub domain (and the guest); loop backs the file.
 modprobe xen-blkback 2>/dev/null; modprobe loop 2>/dev/null
 # netback serves the vif libxl gives the Linux guest's stub domain (its e1000's wire, netfront).
@@ -77,8 +87,8 @@ S=$($XL domid hvm1-dm 2>/dev/null)
 echo "@@ DOMIDS guest=$G stubdom=$S"
 # What runs in dom0 while hvm1 runs (it powers off within seconds): our helper, named by
 # device_model_override, and no QEMU at all.
-ps -eo rss=,args= 2>/dev/null | grep -E '[q]emu-system' | sed 's/^/@@ DOM0-QEMU /' | cut -c1-160
-ps -eo rss=,args= 2>/dev/null | grep -E '[s]tubdom-dm-helper' | sed 's/^/@@ DOM0-HELPER /' | cut -c1-160
+procs '^[^ ]*qemu-system' | sed 's/^/@@ DOM0-QEMU /' | cut -c1-160
+procs '^[^ ]*stubdom-dm-helper' | sed 's/^/@@ DOM0-HELPER /' | cut -c1-160
 if [ -n "$S" ] && [ -n "$G" ]; then
   echo "@@ STATE $(xenstore-read /local/domain/$S/device-model/$G/state 2>&1)"
   xenstore-ls -f /local/domain/$S/device-model 2>&1 | sed 's/^/@@ XS /'
@@ -108,7 +118,7 @@ for f in /var/log/xen/qemu-dm-hvm1.log /var/log/xen/qmp-proxy-hvm1-dm.log /var/l
 done
 $XL destroy hvm1 2>&1 | sed 's/^/@@ DESTROY /'
 sleep 2
-ps -eo args= 2>/dev/null | grep -E '[s]tubdom-dm-helper' | sed 's/^/@@ HELPER-AFTER-DESTROY /' | cut -c1-160
+procs '^[^ ]*stubdom-dm-helper' | sed 's/^/@@ HELPER-AFTER-DESTROY /' | cut -c1-160
 
 # The peer: the same guest with Debian's qemu-xen as its device model in dom0 (no stub domain),
 # same run, for side-by-side times. Skipped with XEN_TEST_PEER=0 on the kernel command line.
@@ -135,7 +145,7 @@ if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
   done
   echo "@@ T peer-serial-done $(up)"
   tr -d '\r' < /tmp/hvm2-serial.log 2>/dev/null | head -5 | sed 's/^/@@ PEER-SERIAL /' 
-  ps -o rss=,args= -C xen-qemu-system-i386 2>/dev/null | sed 's/^/@@ PEER-QEMU /' | cut -c1-160
+  procs '^[^ ]*qemu-system' | sed 's/^/@@ PEER-QEMU /' | cut -c1-160
   $XL list 2>&1 | sed 's/^/@@ XLLIST3 /'
   $XL destroy hvm2 2>&1 | sed 's/^/@@ DESTROY /'
 fi
