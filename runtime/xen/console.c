@@ -1,8 +1,10 @@
 /* runtime/xen/console.c — writes the log to the PV console ring (the "out" half of the
  * xencons_interface page named by start_info) and kicks its event channel. Nobody may be reading
  * (the dom0 helper may not be up yet): when the ring stays full the output is dropped rather than
- * blocking the device model. Each line is also offered to Xen's console via console_io, which
- * release builds of Xen refuse for a domU; after the first refusal that path is switched off. */
+ * blocking the device model — after 1 s while the stub domain starts (its start-up lines are the
+ * ones worth keeping), after 10 ms once it serves the guest (console_set_patience). Each line
+ * is also offered to Xen's console via console_io, which release builds of Xen refuse for a
+ * domU; after the first refusal that path is switched off. */
 #include "console.h"
 #include "evtchn.h"
 #include "hypercall.h"
@@ -13,6 +15,12 @@
 static struct xencons_interface *ring;
 static evtchn_port_t port;
 static int use_xen_console = 1;
+/* How long a write waits for the reader to make room before it drops, and whether the last
+ * write already gave up (then the next ones drop at once until the reader catches up). */
+static uint64_t patience_ns = 1000000000ULL;
+static bool stalled;
+
+void console_set_patience(uint64_t ns) { patience_ns = ns; }
 
 void console_init(const struct start_info *si)
 {
@@ -32,13 +40,18 @@ static void ring_write(const char *buf, size_t len)
         if (!space) {
             evtchn_notify(port);
             uint64_t now = time_ns();
+            if (stalled)
+                return;
             if (!give_up)
-                give_up = now + 10000000ULL;
-            else if (now > give_up)
-                return;   /* nobody drains the ring: drop */
+                give_up = now + patience_ns;
+            else if (now > give_up) {
+                stalled = true;   /* nobody drains the ring: drop */
+                return;
+            }
             HYPERVISOR_sched_op(SCHEDOP_yield, 0);
             continue;
         }
+        stalled = false;
         while (space-- && len) {
             ring->out[prod++ & (sizeof(ring->out) - 1)] = *buf++;
             len--;

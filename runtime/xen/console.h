@@ -4,10 +4,13 @@
 #define XEN_CONSOLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "xen_abi.h"
 
 void console_init(const struct start_info *si);
 void console_write(const char *buf, size_t len);
+/* How long a write may wait for room in a full ring before output is dropped. */
+void console_set_patience(uint64_t ns);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

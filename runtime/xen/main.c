@@ -154,6 +154,7 @@ void kernel_main(struct start_info *si)
            devices_ok ? "ready" : "NOT all ready (see above)",
            (time_ns() - t_boot) / 1000, pages_free(), pages_total());
 
+    console_set_patience(10000000ULL);   /* serving the guest now: never stall it for the log */
     uint64_t next_report = time_ns() + 2000000000ULL, last_total = 0;
     for (;;) {
         if (ioreq_ok && probe_on)

@@ -19,15 +19,12 @@ wait_console() {
   done
   return 1
 }
-# procs REGEX: "RSS-KiB command line" of every process whose command line matches (from /proc:
-# ps printed nothing in this dom0)
-procs() {
-  for d in /proc/[0-9]*; do
-    c=$(tr '\0' ' ' < "$d/cmdline" 2>/dev/null)
-    case "$c" in "") continue;; esac
-    echo "$c" | grep -qE "$1" || continue
-    echo "$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' "$d/status" 2>/dev/null) $c"
-  done
+# dm_of DOMID: "PID RSS-KiB command line" of the dom0 device-model process libxl started for
+# DOMID (it records the pid in xenstore); nothing when there is none or it is gone.
+dm_of() {
+  _p=$(xenstore-read /local/domain/$1/image/device-model-pid 2>/dev/null)
+  [ -n "$_p" ] && [ -r "/proc/$_p/cmdline" ] || return 0
+  echo "$_p $(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/$_p/status) $(tr '\0' ' ' < /proc/$_p/cmdline)"
 }
 # blkback serves the disk libxl gives the stub domain (and the guest); loop backs the file.
 modprobe xen-blkback 2>/dev/null; modprobe loop 2>/dev/null
@@ -85,14 +82,13 @@ $XL list 2>&1 | sed 's/^/@@ XLLIST /'
 G=$($XL domid hvm1 2>/dev/null)
 S=$($XL domid hvm1-dm 2>/dev/null)
 echo "@@ DOMIDS guest=$G stubdom=$S"
-# What runs in dom0 while hvm1 runs (it powers off within seconds): our helper, named by
-# device_model_override, and no QEMU at all.
-procs '^[^ ]*qemu-system' | sed 's/^/@@ DOM0-QEMU /' | cut -c1-160
-procs '^[^ ]*stubdom-dm-helper' | sed 's/^/@@ DOM0-HELPER /' | cut -c1-160
 if [ -n "$S" ] && [ -n "$G" ]; then
   echo "@@ STATE $(xenstore-read /local/domain/$S/device-model/$G/state 2>&1)"
   xenstore-ls -f /local/domain/$S/device-model 2>&1 | sed 's/^/@@ XS /'
 fi
+# The dom0 process libxl started for the stub domain (hvm1 powers off within seconds): our
+# helper, named by device_model_override, not a QEMU.
+DMP=$(dm_of "$S"); echo "@@ DOM0-DM ${DMP:-none}" | cut -c1-160
 # QMP query-cpus-fast while the guest runs (the boot sector ends in cli; hlt, which Xen treats
 # as the last vCPU going down: the guest powers off and xl destroys both domains).
 echo "@@ T list-l-start $(up)"
@@ -118,7 +114,8 @@ for f in /var/log/xen/qemu-dm-hvm1.log /var/log/xen/qmp-proxy-hvm1-dm.log /var/l
 done
 $XL destroy hvm1 2>&1 | sed 's/^/@@ DESTROY /'
 sleep 2
-procs '^[^ ]*stubdom-dm-helper' | sed 's/^/@@ HELPER-AFTER-DESTROY /' | cut -c1-160
+DMPID=${DMP%% *}
+[ -n "$DMPID" ] && [ -d "/proc/$DMPID" ] && echo "@@ HELPER-AFTER-DESTROY $(tr '\0' ' ' < /proc/$DMPID/cmdline)" | cut -c1-160
 
 # The peer: the same guest with Debian's qemu-xen as its device model in dom0 (no stub domain),
 # same run, for side-by-side times. Skipped with XEN_TEST_PEER=0 on the kernel command line.
@@ -145,34 +142,58 @@ if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
   done
   echo "@@ T peer-serial-done $(up)"
   tr -d '\r' < /tmp/hvm2-serial.log 2>/dev/null | head -5 | sed 's/^/@@ PEER-SERIAL /' 
-  procs '^[^ ]*qemu-system' | sed 's/^/@@ PEER-QEMU /' | cut -c1-160
+  echo "@@ PEER-QEMU $(dm_of "$P")" | cut -c1-160
   $XL list 2>&1 | sed 's/^/@@ XLLIST3 /'
   $XL destroy hvm2 2>&1 | sed 's/^/@@ DESTROY /'
 fi
 
 # XEN_TEST_LINUX=1: a Linux guest (build/out/guest/disk.img: SeaBIOS -> syslinux -> Debian i386
-# Linux, console on ttyS0) with our stub domain; its init's lines arrive on our UART.
+# Linux, console on ttyS0, plus cdrom.iso as hdc) with our stub domain; its init's lines arrive
+# on our UART. Then the same guest with qemu-xen in dom0 as the peer (no nic: it has no wire).
+# Both are timed on dom0's clock by polling their serial output.
+# wait_file FILE REGEX SECONDS: dom0 uptime when FILE first has a line matching REGEX, else "-".
+wait_file() {
+  end=$(( $(now) + $3 ))
+  while [ "$(now)" -lt "$end" ]; do
+    grep -qE "$2" "$1" 2>/dev/null && { up; return 0; }
+    sleep 1
+  done
+  echo "-"; return 1
+}
+linux_guest() {  # NAME CFG SERIAL-FILE: create, time "init start" and "checks done", report
+  echo "@@ T $1-create-start $(up)"
+  $XL debug-keys t
+  $XL create "$2" > "/tmp/xl-create-$1.log" 2>&1
+  echo "@@ T $1-create-end $(up) rc=$?"
+  grep -E 'error|fail' "/tmp/xl-create-$1.log" | head -5 | sed "s/^/@@ LINUX-XLLOG $1 /"
+  echo "@@ T $1-init $(wait_file "$3" 'GUEST-INIT start|Kernel panic' 900)"
+  echo "@@ T $1-checks $(wait_file "$3" 'GUEST-CHECKS-DONE|Kernel panic' 300)"
+}
 if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   LOOP3=$(losetup -f --show /stubtest/linux.img)
-  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e "s|target=$LOOP|target=$LOOP3|" /tmp/hvm1.cfg > /tmp/hvm3.cfg
-  # its nic: our e1000 in the stub domain, with the vif libxl gives the stub domain as its wire
-  echo 'vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]' >> /tmp/hvm3.cfg
-  echo "@@ T linux-create-start $(up)"
-  $XL debug-keys t
-  $XL create /tmp/hvm3.cfg > /tmp/xl-create3.log 2>&1
-  echo "@@ T linux-create-end $(up) rc=$?"
-  grep -E 'error|fail' /tmp/xl-create3.log | head -5 | sed 's/^/@@ LINUX-XLLOG /'
+  CD3=$(losetup -r -f --show /stubtest/cdrom.iso)
+  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' /tmp/hvm1.cfg > /tmp/hvm3.cfg
+  cat >> /tmp/hvm3.cfg <<CFG
+disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc, access=ro, devtype=cdrom, target=$CD3" ]
+# its nic: our e1000 in the stub domain, with the vif libxl gives the stub domain as its wire
+vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]
+CFG
+  linux_guest linux /tmp/hvm3.cfg /var/log/xen/qemu-dm-hvm3.log
   echo "@@ LINUX-DOMIDS guest=$($XL domid hvm3 2>/dev/null) stubdom=$($XL domid hvm3-dm 2>/dev/null)"
-  end=$(( $(now) + 1200 ))
-  while [ "$(now)" -lt "$end" ]; do
-    grep -qE 'GUEST-CHECKS-DONE|Kernel panic' /var/log/xen/qemu-dm-hvm3.log 2>/dev/null && break
-    sleep 2
-  done
-  echo "@@ T linux-done $(up)"
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: (GUEST-|CHECK |Linux version|Run /init|Kernel panic)|FAILED' | cut -c1-200 | head -60 | sed 's/^/@@ LINUX /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-TAIL /'
-  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'netfront|device e1000|mac=' | cut -c1-200 | tail -6 | sed 's/^/@@ LINUX-NET /'
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'netfront|blkfront|devices: [0-9]+ running|mac=' | cut -c1-200 | tail -12 | sed 's/^/@@ LINUX-NET /'
   ip -s link 2>/dev/null | grep -A5 -E '^[0-9]+: vif' | cut -c1-120 | sed 's/^/@@ LINUX-VIF /'
   $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
   $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
+  if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
+    cp /stubtest/linux.img /tmp/linux4.img
+    LOOP4=$(losetup -f --show /tmp/linux4.img)
+    CD4=$(losetup -r -f --show /stubtest/cdrom.iso)
+    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e "s|$LOOP3|$LOOP4|" -e "s|$CD3|$CD4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
+    echo 'serial = "file:/tmp/hvm4-serial.log"' >> /tmp/hvm4.cfg
+    linux_guest peer-linux /tmp/hvm4.cfg /tmp/hvm4-serial.log
+    tr -d '\r' < /tmp/hvm4-serial.log 2>/dev/null | grep -E '^(GUEST-|CHECK )' | cut -c1-200 | head -20 | sed 's/^/@@ PEER-LINUX /'
+    $XL destroy hvm4 2>&1 | sed 's/^/@@ DESTROY /'
+  fi
 fi
