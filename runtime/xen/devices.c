@@ -15,6 +15,7 @@
 #include "netfront.h"
 #include "platform.h"
 #include "time.h"
+#include "vram.h"
 #include "xenstore.h"
 
 /* Device memories and instances: the domain's memory above the image (mm_map_rest), so the
@@ -151,29 +152,35 @@ static void hv_notify(void *ctx, uint32_t port)
     ioreq_notify_vp_eport(port);
 }
 
-/* VRAM: not in the guest's physmap yet; the LFB BAR is served through ioreqs from the VGA's
- * memory (the device's own LFB region handler), which is correct and slow. */
-static struct { uint64_t start, len; } vram_maps[4];
+/* VRAM: the LFB BAR's frames are guest pages mapped over the VGA's VRAM (vram.c), so the
+ * guest's framebuffer stores are no ioreqs; if that cannot be done the range is served through
+ * ioreqs from the VGA's memory (its own LFB handler), which is correct and slow. */
+static struct { uint64_t start, len; bool placed; } vram_maps[4];
 
 static void hv_map_vram(void *ctx, uint64_t start, uint64_t len, uint8_t *backing, uint32_t backing_len)
 {
-    (void)ctx, (void)backing, (void)backing_len;
+    (void)ctx, (void)backing_len;
     for (unsigned i = 0; i < ARRAY_SIZE(vram_maps); i++) {
         if (!vram_maps[i].len) {
             vram_maps[i].start = start;
             vram_maps[i].len = len;
-            hv_map(0, CORE_RANGE_MMIO, start, start + len - 1);
+            vram_maps[i].placed = !vram_place(start, len, backing);
+            if (!vram_maps[i].placed)
+                hv_map(0, CORE_RANGE_MMIO, start, start + len - 1);
             return;
         }
     }
 }
 
+/* A placed VRAM stays in the guest's physmap while decoding is off (the guest then reads RAM
+ * there instead of all-ones); it moves when the BAR comes back elsewhere. */
 static void hv_unmap_vram(void *ctx, uint64_t start)
 {
     (void)ctx;
     for (unsigned i = 0; i < ARRAY_SIZE(vram_maps); i++) {
         if (vram_maps[i].len && vram_maps[i].start == start) {
-            hv_unmap(0, CORE_RANGE_MMIO, start, start + vram_maps[i].len - 1);
+            if (!vram_maps[i].placed)
+                hv_unmap(0, CORE_RANGE_MMIO, start, start + vram_maps[i].len - 1);
             vram_maps[i].len = 0;
         }
     }
@@ -181,8 +188,8 @@ static void hv_unmap_vram(void *ctx, uint64_t start)
 
 static bool hv_dirty(void *ctx, uint64_t start, uint32_t offset, uint32_t len, uint8_t *bitmap)
 {
-    (void)ctx, (void)start, (void)offset, (void)len, (void)bitmap;
-    return false;
+    (void)ctx;
+    return vram_dirty(start + offset, len, bitmap);
 }
 
 static const struct core_hv hv = {

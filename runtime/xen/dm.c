@@ -110,3 +110,12 @@ int dm_nr_vcpus(uint32_t *vcpus)
         *vcpus = op.u.nr_vcpus.vcpus;
     return rc;
 }
+
+int dm_track_dirty_vram(uint64_t first_pfn, uint32_t nr, uint8_t *bitmap)
+{
+    struct xen_dm_op op = { .op = XEN_DMOP_track_dirty_vram };
+    op.u.track_dirty_vram.first_pfn = first_pfn;
+    op.u.track_dirty_vram.nr = nr;
+    struct xen_dm_op_buf bufs[2] = { { .h = &op, .size = sizeof op }, { .h = bitmap, .size = (nr + 7) / 8 } };
+    return (int)HYPERVISOR_dm_op(target, 2, bufs);
+}

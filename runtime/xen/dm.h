@@ -18,6 +18,9 @@ int dm_set_isa_irq_level(uint8_t irq, uint8_t level);
 int dm_set_pci_intx_level(uint8_t bus, uint8_t device, uint8_t intx, uint8_t level);
 int dm_set_pci_link_route(uint8_t link, uint8_t isa_irq);
 int dm_remote_shutdown(uint32_t reason);
+/* The guest's writes to [first_pfn, +nr) since the last call, one bit a page into bitmap (Xen
+ * turns log-dirty on for the range at the first call). */
+int dm_track_dirty_vram(uint64_t first_pfn, uint32_t nr, uint8_t *bitmap);
 int dm_nr_vcpus(uint32_t *vcpus);
 
 #endif

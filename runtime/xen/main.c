@@ -10,6 +10,7 @@
  * server is enabled) and step 4 (their timers and backend ports join the wait set). */
 #include "console.h"
 #include "devices.h"
+#include "vram.h"
 #include "dm.h"
 #include "evtchn.h"
 #include "gnttab.h"
@@ -137,6 +138,7 @@ void kernel_main(struct start_info *si)
      * logged, not fatal: the toolstack handshake still works. */
     dm_init((domid_t)guest_domid);
     guest_mem_init((domid_t)guest_domid);
+    vram_init((domid_t)guest_domid);
     int devices_ok = 0;
     if (!ioreq_server_create((domid_t)guest_domid)) {
         probe_on = !strcmp(si->cmd_line, "ioreq-probe") && !nvram_probe_init();

@@ -221,6 +221,27 @@ struct vchan_interface {
 _Static_assert(offsetof(struct vchan_interface, cli_live) == 20, "vchan cli_live");
 _Static_assert(offsetof(struct vchan_interface, grants) == 24, "vchan grants");
 
+/* ---- memory_op (memory.h): XENMEM_populate_physmap, XENMEM_add_to_physmap ---- */
+#define XENMEM_populate_physmap 6
+#define XENMEM_add_to_physmap 7
+#define XENMAPSPACE_gmfn_range 3
+struct xen_memory_reservation {
+    uint64_t *extent_start;   /* IN: guest frame numbers to populate */
+    uint64_t nr_extents;
+    uint32_t extent_order;
+    uint32_t mem_flags;
+    domid_t domid;
+};
+_Static_assert(sizeof(struct xen_memory_reservation) == 32, "xen_memory_reservation");
+struct xen_add_to_physmap {
+    domid_t domid;
+    uint16_t size;            /* pages, for XENMAPSPACE_gmfn_range */
+    uint32_t space;
+    uint64_t idx;             /* the first source gfn */
+    uint64_t gpfn;            /* where it appears */
+};
+_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap");
+
 /* ---- memory_op (memory.h): XENMEM_acquire_resource ---- */
 #define XENMEM_acquire_resource 28
 #define XENMEM_resource_ioreq_server 0
@@ -244,6 +265,7 @@ enum {
     XEN_DMOP_unmap_io_range_from_ioreq_server = 4,
     XEN_DMOP_set_ioreq_server_state = 5,
     XEN_DMOP_destroy_ioreq_server = 6,
+    XEN_DMOP_track_dirty_vram = 7,
     XEN_DMOP_set_pci_intx_level = 8,
     XEN_DMOP_set_isa_irq_level = 9,
     XEN_DMOP_set_pci_link_route = 10,
@@ -271,6 +293,7 @@ struct xen_dm_op {
         struct { uint8_t link, isa_irq; } set_pci_link_route;
         struct { uint32_t reason; } remote_shutdown;
         struct { uint32_t vcpus; } nr_vcpus;
+        struct { uint32_t nr; uint32_t pad; uint64_t first_pfn; } track_dirty_vram;
         uint64_t align[4];
     } u;
 };

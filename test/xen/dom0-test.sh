@@ -151,7 +151,7 @@ if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
 fi
 
 # XEN_TEST_LINUX=1: a Linux guest (build/out/guest/disk.img: SeaBIOS -> syslinux -> Debian i386
-# Linux, console on ttyS0, plus cdrom.iso as hdc) with our stub domain; its init's lines arrive
+# Linux, console on ttyS0) with our stub domain; its init's lines arrive
 # on our UART. Then the same guest with qemu-xen in dom0 as the peer (no nic: it has no wire).
 # Both are timed on dom0's clock by polling their serial output.
 # wait_file FILE REGEX SECONDS: dom0 uptime when FILE first has a line matching REGEX, else "-".
@@ -174,11 +174,11 @@ linux_guest() {  # NAME CFG SERIAL-FILE INIT-SECONDS: create, time "init start" 
 }
 if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   LOOP3=$(losetup -f --show /stubtest/linux.img)
-  CD3=$(losetup -r -f --show /stubtest/cdrom.iso)
   sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' /tmp/hvm1.cfg > /tmp/hvm3.cfg
   cat >> /tmp/hvm3.cfg <<CFG
-disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc, access=ro, devtype=cdrom, backendtype=phy, target=$CD3" ]
-# (backendtype=phy: for a cdrom libxl otherwise picks qdisk, a backend only a dom0 QEMU serves)
+# no CD: libxl 4.17 insists on a qdisk backend for an HVM guest's CD, which only a dom0 QEMU
+# serves (docs/xen.md), so the init's cdrom check fails here
+disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3" ]
 # its nic: our e1000 in the stub domain, with the vif libxl gives the stub domain as its wire
 vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]
 CFG
@@ -193,8 +193,7 @@ CFG
   if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
     cp /stubtest/linux.img /tmp/linux4.img
     LOOP4=$(losetup -f --show /tmp/linux4.img)
-    CD4=$(losetup -r -f --show /stubtest/cdrom.iso)
-    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e "s|$LOOP3|$LOOP4|" -e "s|$CD3|$CD4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
+    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e "s|$LOOP3|$LOOP4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
     echo 'serial = "file:/tmp/hvm4-serial.log"' >> /tmp/hvm4.cfg
     # bounded: this peer took over 400 s to reach init (loaded host), and once crashed dom0
     linux_guest peer-linux /tmp/hvm4.cfg /tmp/hvm4-serial.log 600
