@@ -67,11 +67,11 @@ static uint64_t wait_backend(const struct netfront *nf, uint64_t want)
     return state;
 }
 
-static void push_tx(struct netfront *nf)
+/* Publishes requests up to `prod` on a ring and kicks the backend. */
+static void push(struct netfront *nf, struct ring_hdr *h, uint32_t prod)
 {
-    struct tx_sring *s = nf->tx_ring;
     wmb();
-    s->h.req_prod = nf->tx_prod_pvt;
+    h->req_prod = prod;
     mb();
     evtchn_notify(nf->port);
 }
@@ -81,15 +81,6 @@ static void post_rx(struct netfront *nf, uint16_t id)
     struct rx_sring *s = nf->rx_ring;
     s->ring[nf->rx_prod_pvt % RING].req = (struct rx_req){ .id = id, .gref = nf->rx_ref[id] };
     nf->rx_prod_pvt++;
-}
-
-static void push_rx(struct netfront *nf)
-{
-    struct rx_sring *s = nf->rx_ring;
-    wmb();
-    s->h.req_prod = nf->rx_prod_pvt;
-    mb();
-    evtchn_notify(nf->port);
 }
 
 /* TX slots the backend is done with. */
@@ -135,7 +126,7 @@ static void send(void *ctx, const uint8_t *frame, uint32_t len)
     nf->tx_busy[id] = true;
     nf->tx_prod_pvt++;
     nf->tx_frames++;
-    push_tx(nf);
+    push(nf, &s->h, nf->tx_prod_pvt);
 }
 
 void netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx)
@@ -172,7 +163,7 @@ void netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *fra
             break;
     }
     if (posted)
-        push_rx(nf);
+        push(nf, &s->h, nf->rx_prod_pvt);
 }
 
 static int grant_pages(domid_t to, uint8_t *pages, grant_ref_t *refs, bool readonly)
