@@ -205,10 +205,11 @@ static const struct core_guest_mem ram = { .read = mem_read, .write = mem_write 
 
 /* ---- backends ---- */
 
-/* The UART: guest serial output as "serial: " lines on our console. */
+/* The UART: guest serial output as "serial: " lines on our console. A partial line (a prompt)
+ * goes out once the guest has sent nothing for half a second, not in the middle of a line. */
 static char serial_line[160];
 static size_t serial_len;
-static uint64_t serial_bytes;
+static uint64_t serial_bytes, serial_last;
 
 static void serial_flush(void)
 {
@@ -222,6 +223,7 @@ static void serial_flush(void)
 static void serial_write(void *ctx, const uint8_t *bytes, uint32_t len)
 {
     (void)ctx;
+    serial_last = time_ns();
     for (uint32_t i = 0; i < len; i++) {
         uint8_t c = bytes[i];
         serial_bytes++;
@@ -581,7 +583,8 @@ void devices_service(void)
     uint64_t now = time_ns();
     if (now >= next_dump) {
         next_dump = now + 1000000000ULL;
-        serial_flush();
+        if (now - serial_last >= 500000000ULL)
+            serial_flush();
         vga_damaged = false;
         dump_text_screen(false);   /* only prints when the characters changed */
     }
