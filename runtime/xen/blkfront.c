@@ -58,13 +58,6 @@ int blkfront_ide_unit(unsigned vdev)
     return -1;
 }
 
-static int read_u64(const char *dir, const char *key, uint64_t *v)
-{
-    char path[160], buf[32];
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    return xs_read(path, buf, sizeof buf) >= 0 && parse_u64(buf, v) ? 0 : -1;
-}
-
 /* Waits for the ring's answer to request `id`; false on timeout. */
 static bool wait_response(struct blkfront *bf, uint64_t id, int16_t *status)
 {
@@ -177,13 +170,13 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     char path[160], backend[128], buf[64];
     uint64_t v;
     strlcpy(bf->node, node, sizeof bf->node);
-    if (read_u64(node, "virtual-device", &v)) {
+    if (xs_read_u64(node, "virtual-device", &v)) {
         printk("blkfront %s: no virtual-device\n", node);
         return -1;
     }
     bf->vdev = (unsigned)v;
     snprintf(path, sizeof path, "%s/backend", node);
-    if (xs_read(path, backend, sizeof backend) < 0 || read_u64(node, "backend-id", &v)) {
+    if (xs_read(path, backend, sizeof backend) < 0 || xs_read_u64(node, "backend-id", &v)) {
         printk("blkfront %s: no backend\n", node);
         return -1;
     }
@@ -228,21 +221,15 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
         return -1;
     }
     /* The backend (blkback in dom0) answers with Connected (4) once it has opened the disk. */
-    uint64_t deadline = time_ns() + 20000000000ULL, state = 0;
-    while (time_ns() < deadline) {
-        if (!read_u64(backend, "state", &state) && state >= 4)
-            break;
-        struct sched_poll poll = { .ports = 0, .nr_ports = 0, .timeout = time_ns() + 50000000ULL };
-        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
-    }
+    uint64_t state = xs_wait_state(backend, 4, 20000000000ULL);
     if (state != 4) {
         printk("blkfront %s: backend %s did not connect (state %lu; is xen-blkback loaded in dom0?)\n", node, backend, state);
         return -1;
     }
     uint64_t sectors = 0, ssize = 512, info = 0;
-    read_u64(backend, "sectors", &sectors);
-    read_u64(backend, "sector-size", &ssize);
-    read_u64(backend, "info", &info);
+    xs_read_u64(backend, "sectors", &sectors);
+    xs_read_u64(backend, "sector-size", &ssize);
+    xs_read_u64(backend, "info", &info);
     bf->sectors512 = sectors * (ssize / 512);
     bf->sector_size = (uint32_t)ssize;
     bf->read_only = (info & VDISK_READONLY) != 0;

@@ -33,13 +33,6 @@ _Static_assert(sizeof(union tx_entry) == 12, "netif_tx entry");
 _Static_assert(sizeof(union rx_entry) == 8, "netif_rx entry");
 _Static_assert(sizeof(struct tx_sring) <= PAGE_SIZE && sizeof(struct rx_sring) <= PAGE_SIZE, "rings fit a page");
 
-static int read_u64(const char *dir, const char *key, uint64_t *v)
-{
-    char path[192], buf[32];
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    return xs_read(path, buf, sizeof buf) >= 0 && parse_u64(buf, v) ? 0 : -1;
-}
-
 static int write_node(const char *dir, const char *key, const char *val)
 {
     char path[192];
@@ -52,19 +45,6 @@ static int write_u32(const char *dir, const char *key, uint32_t v)
     char val[16];
     snprintf(val, sizeof val, "%u", v);
     return write_node(dir, key, val);
-}
-
-/* Waits (polling xenstore, 20 s at most) for the backend's state to reach `want`. */
-static uint64_t wait_backend(const struct netfront *nf, uint64_t want)
-{
-    uint64_t deadline = time_ns() + 20000000000ULL, state = 0;
-    while (time_ns() < deadline) {
-        if (!read_u64(nf->backend, "state", &state) && state >= want)
-            break;
-        struct sched_poll poll = { .ports = 0, .nr_ports = 0, .timeout = time_ns() + 50000000ULL };
-        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
-    }
-    return state;
 }
 
 /* Publishes requests up to `prod` on a ring and kicks the backend. */
@@ -184,7 +164,7 @@ int netfront_connect(struct netfront *nf, const char *node)
     memset(nf, 0, sizeof *nf);
     strlcpy(nf->node, node, sizeof nf->node);
     snprintf(path, sizeof path, "%s/backend", node);
-    if (xs_read(path, nf->backend, sizeof nf->backend) < 0 || read_u64(node, "backend-id", &v)) {
+    if (xs_read(path, nf->backend, sizeof nf->backend) < 0 || xs_read_u64(node, "backend-id", &v)) {
         printk("netfront %s: no backend\n", node);
         return -1;
     }
@@ -193,7 +173,7 @@ int netfront_connect(struct netfront *nf, const char *node)
     if (xs_read(path, nf->mac, sizeof nf->mac) < 0)
         nf->mac[0] = 0;
 
-    uint64_t state = wait_backend(nf, 2);
+    uint64_t state = xs_wait_state(nf->backend, 2, 20000000000ULL);
     if (state < 2) {
         printk("netfront %s: backend %s not ready (state %lu; is xen-netback loaded in dom0?)\n", node, nf->backend, state);
         return -1;
@@ -236,7 +216,7 @@ int netfront_connect(struct netfront *nf, const char *node)
         printk("netfront %s: cannot write the frontend nodes\n", node);
         return -1;
     }
-    state = wait_backend(nf, 4);
+    state = xs_wait_state(nf->backend, 4, 20000000000ULL);
     if (state != 4) {
         printk("netfront %s: backend %s did not connect (state %lu)\n", node, nf->backend, state);
         return -1;

@@ -5,6 +5,7 @@
 #include "xenstore.h"
 #include "console.h"
 #include "evtchn.h"
+#include "hypercall.h"
 #include "lib.h"
 #include "mm.h"
 #include "time.h"
@@ -204,4 +205,23 @@ int xs_poll(char *path, size_t size)
             queue_watch_event(reply, reply_hdr.len);
     }
     return xs_next_watch_event(path, size);
+}
+
+int xs_read_u64(const char *dir, const char *key, uint64_t *v)
+{
+    char path[192], buf[32];
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    return xs_read(path, buf, sizeof buf) >= 0 && parse_u64(buf, v) ? 0 : -1;
+}
+
+uint64_t xs_wait_state(const char *dir, uint64_t want, uint64_t timeout_ns)
+{
+    uint64_t deadline = time_ns() + timeout_ns, state = 0;
+    while (time_ns() < deadline) {
+        if (!xs_read_u64(dir, "state", &state) && state >= want)
+            break;
+        struct sched_poll poll = { .ports = 0, .nr_ports = 0, .timeout = time_ns() + 50000000ULL };
+        HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
+    }
+    return state;
 }

@@ -7,6 +7,7 @@
 #define XEN_XENSTORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "xen_abi.h"
 
 void xs_init(const struct start_info *si);
@@ -15,6 +16,11 @@ evtchn_port_t xs_port(void);
 /* Value into buf (NUL-terminated); returns its length or a negative error. */
 int xs_read(const char *path, char *buf, size_t size);
 int xs_write(const char *path, const char *value);
+/* DIR/KEY as a decimal number: 0, or -1 when missing or not a number. */
+int xs_read_u64(const char *dir, const char *key, uint64_t *v);
+/* Polls DIR/state (every 50 ms, `timeout_ns` at most) until it is >= want; returns the last
+ * state read (0 if none). For a frontend waiting on its backend's xenbus state. */
+uint64_t xs_wait_state(const char *dir, uint64_t want, uint64_t timeout_ns);
 int xs_rm(const char *path);
 /* Child names, NUL-separated, into buf; returns the number of children or a negative error. */
 int xs_directory(const char *path, char *buf, size_t size);
