@@ -81,7 +81,8 @@ node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$
 # The dom0 helper that replaces the console QEMU stock libxl starts (device_model_override):
 # a dom0 program, built against libxen-dev for the dom0's own Debian release.
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \
-      "$ROOT/host/dom0/stubdom-dm-helper.c" "$SRC/qmp.c" -lxenstore -lxenforeignmemory -lxenevtchn
+      "$ROOT/host/dom0/stubdom-dm-helper.c" "$ROOT/host/dom0/qdisk.c" "$ROOT/host/dom0/serial_pty.c" "$SRC/qmp.c" \
+      -lxenstore -lxenforeignmemory -lxenevtchn -lxengnttab
 size=$(stat -c %s "$OUT/stubdom.gz")
 echo "build/out/stubdom.gz: $size bytes ($(stat -c %s "$OUT/stubdom.elf") bytes unstripped ELF); build/out/stubdom.mod: $(stat -c %s "$OUT/stubdom.mod") bytes"
 size -A "$OUT/stubdom.elf" | awk '$1 == ".text" || $1 == ".rodata" || $1 == ".data" || $1 == ".bss" { printf "  %-8s %10d bytes\n", $1, $2 }'

@@ -6,16 +6,18 @@
  *      qmp-libxl-S and qmp-libxenstat-S) and answers QMP there with runtime/xen/qmp.c, the server
  *      the stub domain itself runs (libxl asks this one `qmp_capabilities` and `query-chardev`);
  *   2. writes `running` to /local/domain/0/device-model/S/state (libxl waits up to 60 s);
- *   3. drains S's PV console 0 — the stub domain's log — into the file its console backend names
+ *   3. drains S's PV console 0 — the stub domain's log — into the file libxl names for it
  *      (`output = file:/var/log/xen/qemu-dm-<guest>.log`), as QEMU's xen console backend would;
- *   4. exits when S is gone (libxl also kills it on destroy through image/device-model-pid).
- * Consoles 1-3 (save/restore streams, the guest's emulated serial) are not served: the stub
- * domain does not use them; its UART output is on console 0 as `serial:` lines.
- * Build: build/xen/build.sh (libxen-dev's xenstore, xenforeignmemory and xenevtchn). */
+ *   4. serves S's qdisk vbds (qdisk.c: libxl gives an HVM guest's CD no other backend type) and
+ *      its consoles 3.. (serial_pty.c: the guest's serial ports, a pty for `xl console`);
+ *   5. exits when S is gone (libxl also kills it on destroy through image/device-model-pid).
+ * Consoles 1 and 2 (device-model save/restore streams) are not served: save/restore is not built.
+ * Build: build/xen/build.sh (libxen-dev's xenstore, xenforeignmemory, xenevtchn, xengnttab). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -33,6 +35,8 @@
 #include <xenstore.h>
 #include <xen/io/console.h>
 
+#include "qdisk.h"
+#include "serial_pty.h"
 #include "qmp.h"
 
 #define MAX_LISTEN 4
@@ -203,11 +207,11 @@ static char *xs_get(struct xs_handle *xs, const char *fmt, ...)
     return xs_read(xs, XBT_NULL, path, &len);
 }
 
-/* Where console 0's bytes go: the backend's `output` (file:PATH), else the log libxl names for
- * the guest (name minus "-dm"). */
+/* Where console 0's bytes go: its `output` node (file:PATH; libxl writes it beside the
+ * frontend's ring-ref), else the log libxl names for the guest (name minus "-dm"). */
 static int console_output(struct xs_handle *xs, const char *name)
 {
-    char *out = xs_get(xs, "/local/domain/0/backend/console/%u/0/output", stub_domid);
+    char *out = xs_get(xs, "/local/domain/%u/console/output", stub_domid);
     char path[256];
     if (out && !strncmp(out, "file:", 5)) {
         snprintf(path, sizeof path, "%s", out + 5);
@@ -311,15 +315,31 @@ int main(int argc, char **argv)
 
     struct console con;
     int have_con = !console_open(&con, xs, a.name);
+    qdisk_init(xs, stub_domid);
+    serial_pty_init(xs, stub_domid);
+    struct timespec last_tick;
+    clock_gettime(CLOCK_MONOTONIC, &last_tick);
 
     for (;;) {
-        struct pollfd pfd[1 + MAX_LISTEN + MAX_CLIENTS];
-        struct client *owner[1 + MAX_LISTEN + MAX_CLIENTS];
+        struct pollfd pfd[3 + SERIAL_PTY_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
+        struct client *owner[3 + SERIAL_PTY_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
         unsigned n = 0;
+        int con_i = -1, qd_i = -1, xs_i = (int)n;
+        pfd[n] = (struct pollfd){.fd = xs_fileno(xs), .events = POLLIN};
+        owner[n++] = 0;
         if (have_con) {
+            con_i = (int)n;
             pfd[n] = (struct pollfd){.fd = xenevtchn_fd(con.xce), .events = POLLIN};
             owner[n++] = 0;
         }
+        if (qdisk_evtchn()) {
+            qd_i = (int)n;
+            pfd[n] = (struct pollfd){.fd = xenevtchn_fd(qdisk_evtchn()), .events = POLLIN};
+            owner[n++] = 0;
+        }
+        unsigned first_serial = n, nserial = serial_pty_pollfds(pfd + n);
+        for (unsigned i = 0; i < nserial; i++)
+            owner[n++] = 0;
         unsigned first_listen = n;
         for (unsigned i = 0; i < a.nlisten; i++) {
             pfd[n] = (struct pollfd){.fd = lfd[i], .events = POLLIN};
@@ -335,21 +355,44 @@ int main(int argc, char **argv)
         int rc = poll(pfd, n, 1000);
         if (rc < 0 && errno != EINTR)
             die("poll: %s", strerror(errno));
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        bool tick = now.tv_sec != last_tick.tv_sec;   /* about once a second, busy or not */
+        if (tick)
+            last_tick = now;
         if (have_con) {
-            if (pfd[0].revents & POLLIN) {
+            if (pfd[con_i].revents & POLLIN) {
                 int p = xenevtchn_pending(con.xce);
                 if (p >= 0)
                     xenevtchn_unmask(con.xce, (evtchn_port_t)p);
             }
             console_drain(&con); /* also on the 1 s tick: a kick may come before the bind */
         }
+        serial_pty_handle(pfd + first_serial, nserial);
+        /* a vbd or console appeared or went, or a frontend changed state: a watch fired */
+        bool rescan = tick;
+        if (pfd[xs_i].revents & POLLIN) {
+            char **w;
+            while ((w = xs_check_watch(xs))) {
+                rescan = true;
+                free(w);
+            }
+        }
+        if (rescan) {
+            qdisk_scan();
+            serial_pty_scan();
+        }
+        if (qd_i >= 0 && (pfd[qd_i].revents & POLLIN))
+            qdisk_serve(true);
+        else if (tick)
+            qdisk_serve(false);   /* and a kick that came before the bind */
         for (unsigned i = first_listen; i < first_client; i++)
             if (pfd[i].revents & POLLIN)
                 client_accept(pfd[i].fd);
         for (unsigned i = first_client; i < n; i++)
             if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
                 client_read(owner[i]);
-        if (rc == 0 && !domain_alive(xs)) {
+        if (tick && !domain_alive(xs)) {
             printk("stub domain %u is gone: exiting\n", stub_domid);
             for (unsigned i = 0; i < a.nlisten; i++)
                 unlink(a.listen[i]);

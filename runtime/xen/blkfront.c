@@ -110,6 +110,7 @@ static int ring_io(struct blkfront *bf, int write, uint64_t sector, uint32_t n51
         r->seg[i].last_sect = (uint8_t)(in_seg - 1);
     }
     bf->req_prod_pvt++;
+    bf->ring_requests++;
     wmb();
     s->req_prod = bf->req_prod_pvt;
     mb();
@@ -143,14 +144,30 @@ static void submit(void *ctx, const struct core_blk_request *req, void (*done)(v
         status = STUBDOM_BLK_STATUS_RANGE;
     while (status == STUBDOM_BLK_STATUS_OK && left) {
         uint32_t n = left > SEGS * 8 ? SEGS * 8 : (uint32_t)left;
-        if (write)
+        if (write) {
+            bf->window_n = 0;   /* the bounce pages are about to hold other data */
             memcpy(bf->bounce, data, n * 512u);
-        if (ring_io(bf, write, sector, n)) {
-            status = STUBDOM_BLK_STATUS_EIO;
-            break;
-        }
-        if (!write)
+            if (ring_io(bf, 1, sector, n)) {
+                status = STUBDOM_BLK_STATUS_EIO;
+                break;
+            }
+        } else if (bf->window_n && sector >= bf->window_lba && sector + n <= bf->window_lba + bf->window_n) {
+            memcpy(data, bf->bounce + (sector - bf->window_lba) * 512u, n * 512u);
+            bf->window_hits++;
+        } else {
+            /* a whole ring request's worth, so that the next small reads are already here */
+            uint64_t fetch = SEGS * 8;
+            if (fetch > bf->sectors512 - sector)
+                fetch = bf->sectors512 - sector;   /* >= n: the range was checked */
+            bf->window_n = 0;
+            if (ring_io(bf, 0, sector, (uint32_t)fetch)) {
+                status = STUBDOM_BLK_STATUS_EIO;
+                break;
+            }
+            bf->window_lba = sector;
+            bf->window_n = (uint32_t)fetch;
             memcpy(data, bf->bounce, n * 512u);
+        }
         data += n * 512u;
         sector += n;
         left -= n;
@@ -222,6 +239,11 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     }
     /* The backend (blkback in dom0) answers with Connected (4) once it has opened the disk. */
     uint64_t state = xs_wait_state(backend, 4, 20000000000ULL);
+    if (state >= 5) {   /* Closing/Closed: the backend refused the device (the image, say) */
+        printk("blkfront %s: backend %s closed the device (state %lu): dom0's log says why "
+               "(qemu-dm-<guest>-dm.log for a qdisk vbd)\n", node, backend, state);
+        return -1;
+    }
     if (state != 4) {
         printk("blkfront %s: backend %s did not connect (state %lu; is xen-blkback loaded in dom0?)\n", node, backend, state);
         return -1;

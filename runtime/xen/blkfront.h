@@ -3,7 +3,9 @@
  * struct core_blk_backend. One ring page and 11 bounce pages per disk, granted once. Requests
  * are served synchronously (submit waits for the backend's answer, 30 s at most, and completes
  * at submit time, which the core supports); a request is split into ring requests of at most
- * 88 sectors. */
+ * 88 sectors. Reads fetch at least that much: the bounce pages are a read-ahead window that the
+ * next small sequential reads are served from without a round trip to dom0 (SeaBIOS and
+ * syslinux read one 512-byte PIO block per ATA command); a write empties the window. */
 #ifndef XEN_BLKFRONT_H
 #define XEN_BLKFRONT_H
 
@@ -27,7 +29,9 @@ struct blkfront {
     bool cdrom, read_only;
     uint64_t sectors512;    /* backend's size in 512-byte sectors */
     uint32_t sector_size;   /* backend's sector-size */
-    uint64_t reads, writes, errors;
+    uint64_t window_lba;    /* the read-ahead window: 512-byte sectors [lba, lba + n) in the bounce pages */
+    uint32_t window_n;
+    uint64_t reads, writes, errors, ring_requests, window_hits;
     struct core_blk_backend be;
 };
 

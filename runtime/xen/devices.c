@@ -13,6 +13,7 @@
 #include "mm.h"
 #include "modfile.h"
 #include "netfront.h"
+#include "serial.h"
 #include "platform.h"
 #include "time.h"
 #include "vram.h"
@@ -205,41 +206,6 @@ static const struct core_guest_mem ram = { .read = mem_read, .write = mem_write 
 
 /* ---- backends ---- */
 
-/* The UART: guest serial output as "serial: " lines on our console. A partial line (a prompt)
- * goes out once the guest has sent nothing for half a second, not in the middle of a line. */
-static char serial_line[160];
-static size_t serial_len;
-static uint64_t serial_bytes, serial_last;
-
-static void serial_flush(void)
-{
-    if (!serial_len)
-        return;
-    serial_line[serial_len] = 0;
-    printk("serial: %s\n", serial_line);
-    serial_len = 0;
-}
-
-static void serial_write(void *ctx, const uint8_t *bytes, uint32_t len)
-{
-    (void)ctx;
-    serial_last = time_ns();
-    for (uint32_t i = 0; i < len; i++) {
-        uint8_t c = bytes[i];
-        serial_bytes++;
-        if (c == '\n') {
-            serial_flush();
-            continue;
-        }
-        if (c == '\r')
-            continue;
-        serial_line[serial_len++] = (c >= 32 && c < 127) ? (char)c : '.';
-        if (serial_len == sizeof serial_line - 1)
-            serial_flush();
-    }
-}
-static struct core_chr_backend serial = { .write = serial_write };
-
 /* The VGA: no display protocol yet; damage marks the text screen for the next dump. */
 static bool vga_damaged;
 static uint64_t vga_damage_count;
@@ -409,6 +375,7 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         strlcpy(ram_mb, m, sizeof ram_mb);
     connect_disks(self, ide, sizeof ide);
     connect_nic(mac, sizeof mac);
+    serial_connect();
     const char *vars[] = { "ram_mb", ram_mb, "ide", ide, "mac", mac, "link", nic_ok ? "up" : "down" };
     printk("devices: guest %u, ram_mb=%s, %s, mac=%s%s\n", guest, ram_mb[0] ? ram_mb : "?", ide, mac[0] ? mac : "(no vif)",
            mac[0] && !nic_ok ? " (netfront not connected: link down)" : "");
@@ -431,6 +398,7 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
     memcpy(text, conf, conf_len);
     text[conf_len] = 0;
     unsigned ok = 0, bad = 0;
+    bool uart_attached = false;
     char *line = text;
     for (unsigned lineno = 1; *line; lineno++) {
         char *nl = line;
@@ -473,7 +441,7 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         /* growth beyond the initial memory: AssemblyScript's stub runtime only allocates in dev_init */
         spec.mem_limit_pages = 16;
         if (!strcmp(spec.module, "uart"))
-            spec.chr = &serial;
+            spec.chr = serial_backend();
         if (!strcmp(spec.module, "vga"))
             spec.display = &display;
         if (!strcmp(spec.module, "e1000") && nic_ok)
@@ -499,6 +467,10 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         ok++;
         if (!strcmp(spec.module, "e1000"))
             nic_dev = core_device_by_name(&rt, spec.name);
+        if (!strcmp(spec.module, "uart") && !uart_attached) {   /* console 3 is COM1 */
+            serial_attach(&rt, core_device_by_name(&rt, spec.name));
+            uart_attached = true;
+        }
         if (!strcmp(spec.module, "vga")) {
             vga_dev = core_device_by_name(&rt, spec.name);
             if (!rom) {
@@ -581,10 +553,9 @@ void devices_service(void)
         netfront_poll(&nic, nic_rx, 0);
     core_run_deferred(&rt);
     uint64_t now = time_ns();
+    serial_service(now);
     if (now >= next_dump) {
         next_dump = now + 1000000000ULL;
-        if (now - serial_last >= 500000000ULL)
-            serial_flush();
         vga_damaged = false;
         dump_text_screen(false);   /* only prints when the characters changed */
     }
@@ -596,9 +567,10 @@ uint64_t devices_next_deadline(void)
         return UINT64_MAX;
     uint64_t d = core_next_deadline(&rt);
     uint64_t x = d == UINT64_MAX ? UINT64_MAX : t0 + d;
-    if (vga_dev || serial_len)
+    if (vga_dev)
         x = x < next_dump ? x : next_dump;
-    return x;
+    uint64_t s = serial_next_deadline();
+    return x < s ? x : s;
 }
 
 void devices_report(void)
@@ -607,13 +579,15 @@ void devices_report(void)
     if (!ready || rt.stats.ioreqs + rt.stats.buffered == last)
         return;
     last = rt.stats.ioreqs + rt.stats.buffered;
-    printk("devices: %lu synchronous ioreqs, %lu buffered; cmos: %lu ioreqs; serial %lu bytes; vga damage %lu\n",
-           rt.stats.ioreqs, rt.stats.buffered, cmos_ioreqs, serial_bytes, vga_damage_count);
+    printk("devices: %lu synchronous ioreqs, %lu buffered; cmos: %lu ioreqs; vga damage %lu\n",
+           rt.stats.ioreqs, rt.stats.buffered, cmos_ioreqs, vga_damage_count);
+    serial_report();
     if (nic_ok)
         printk("netfront %s: %lu frames sent, %lu dropped, %lu errors; %lu received, %lu dropped\n", nic.node,
                nic.tx_frames, nic.tx_dropped, nic.tx_errors, nic.rx_frames, nic.rx_dropped);
     for (unsigned i = 0; i < BLKFRONT_MAX; i++)
         if (disks[i].ring)
-            printk("blkfront %s: %lu reads, %lu writes, %lu errors\n", disks[i].node, disks[i].reads,
-                   disks[i].writes, disks[i].errors);
+            printk("blkfront %s: %lu reads, %lu writes, %lu errors; %lu ring requests, %lu served from the read-ahead window\n",
+                   disks[i].node, disks[i].reads, disks[i].writes, disks[i].errors, disks[i].ring_requests,
+                   disks[i].window_hits);
 }

@@ -151,7 +151,7 @@ if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
 fi
 
 # XEN_TEST_LINUX=1: a Linux guest (build/out/guest/disk.img: SeaBIOS -> syslinux -> Debian i386
-# Linux, console on ttyS0) with our stub domain; its init's lines arrive
+# Linux, console on ttyS0, cdrom.iso as its CD) with our stub domain; its init's lines arrive
 # on our UART. Then the same guest with qemu-xen in dom0 as the peer (no nic: it has no wire).
 # Both are timed on dom0's clock by polling their serial output.
 # wait_file FILE REGEX SECONDS: dom0 uptime when FILE first has a line matching REGEX, else "-".
@@ -176,27 +176,38 @@ if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   LOOP3=$(losetup -f --show /stubtest/linux.img)
   sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' /tmp/hvm1.cfg > /tmp/hvm3.cfg
   cat >> /tmp/hvm3.cfg <<CFG
-# no CD: libxl 4.17 insists on a qdisk backend for an HVM guest's CD, which only a dom0 QEMU
-# serves (docs/xen.md), so the init's cdrom check fails here
-disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3" ]
+# the CD: libxl 4.17 gives an HVM guest's CD a qdisk backend, which our dom0 helper serves
+disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/stubtest/cdrom.iso" ]
 # its nic: our e1000 in the stub domain, with the vif libxl gives the stub domain as its wire
 vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]
+# COM1 as a pty: libxl gives the stub domain console 3 for it, which `xl console hvm3` attaches to
+serial = "pty"
 CFG
   linux_guest linux /tmp/hvm3.cfg /var/log/xen/qemu-dm-hvm3.log 900
+  # What a user does: `xl console hvm3`, type a command into the guest's shell on ttyS0 (init
+  # leaves one there), read its answer. $((6*7)) makes the answer differ from the echo.
+  { sleep 3; printf 'echo XLCON-$((6*7))\r'; sleep 8; } | timeout 15 $XL console hvm3 > /tmp/xlcon.out 2>&1
+  echo "@@ XLCON rc=$? $(tr -d '\r' < /tmp/xlcon.out | grep -a -c 'XLCON-42') lines with XLCON-42"
+  tr -d '\r' < /tmp/xlcon.out | grep -a -E 'XLCON|login|#' | tail -4 | cut -c1-160 | sed 's/^/@@ XLCON-OUT /'
   echo "@@ LINUX-DOMIDS guest=$($XL domid hvm3 2>/dev/null) stubdom=$($XL domid hvm3-dm 2>/dev/null)"
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: (GUEST-|CHECK |Linux version|Run /init|Kernel panic)|FAILED' | cut -c1-200 | head -60 | sed 's/^/@@ LINUX /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-TAIL /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'netfront device/vif/[0-9]+: [^0-9]|netfront .*(not|no |cannot)|blkfront .*(vdev|not|no |cannot)|devices: guest|devices: [0-9]+ running|device (ide|e1000) ' | cut -c1-200 | head -14 | sed 's/^/@@ LINUX-NET /'
+  # the stub domain's last counters: ioreqs, the UART's console 3, netfront, blkfront
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'devices: [0-9]+ synchronous|blkfront .*ring requests|console 3: |netfront .*frames sent' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-STATS /'
+  # the dom0 helper's own log: its qdisk server (the CD) and QMP
+  grep -E 'qdisk|console [0-9]|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -12 | sed 's/^/@@ LINUX-HELPER /'
   ip -s link 2>/dev/null | grep -A5 -E '^[0-9]+: vif' | cut -c1-120 | sed 's/^/@@ LINUX-VIF /'
   $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
   $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
   if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
     cp /stubtest/linux.img /tmp/linux4.img
     LOOP4=$(losetup -f --show /tmp/linux4.img)
-    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e "s|$LOOP3|$LOOP4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
+    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e '/^serial = /d' -e "s|$LOOP3|$LOOP4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
     echo 'serial = "file:/tmp/hvm4-serial.log"' >> /tmp/hvm4.cfg
     # bounded: this peer took over 400 s to reach init (loaded host), and once crashed dom0
     linux_guest peer-linux /tmp/hvm4.cfg /tmp/hvm4-serial.log 600
+    echo "@@ PEER-LINUX-DOMID $($XL domid hvm4 2>/dev/null)"
     tr -d '\r' < /tmp/hvm4-serial.log 2>/dev/null | grep -E '^(GUEST-|CHECK )' | cut -c1-200 | head -20 | sed 's/^/@@ PEER-LINUX /'
     $XL destroy hvm4 2>&1 | sed 's/^/@@ DESTROY /'
   fi

@@ -142,7 +142,7 @@ describe("xen: stub-domain image", function () {
     const helper = join(out, "stubdom-dm-helper");
     const libs = execFileSync("ldd", [helper], { encoding: "utf8" }).split("\n").map((l) => l.trim().split(/\s/)[0]!).filter((l) => l.includes(".so"));
     const needed = libs.filter((l) => !/^(linux-vdso|\/lib64\/ld-linux|libc\.|libm\.|libdl\.|libpthread\.)/.test(l));
-    for (const l of ["libxenstore", "libxenforeignmemory", "libxenevtchn"]) assert.ok(needed.some((n) => n.startsWith(l)), `${l} linked`);
+    for (const l of ["libxenstore", "libxenforeignmemory", "libxenevtchn", "libxengnttab"]) assert.ok(needed.some((n) => n.startsWith(l)), `${l} linked`);
     // xen's own libraries pull in only each other and libxentoolcore/libxentoollog
     for (const n of needed) assert.match(n, /^libxen/, `unexpected library ${n}`);
     let err = "";

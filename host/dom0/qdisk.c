@@ -1,0 +1,370 @@
+/* host/dom0/qdisk.c — see qdisk.h. The handshake, as a backend: write sectors, sector-size, info
+ * and state InitWait (2); when the frontend is Initialised (3) map its ring, bind its event
+ * channel, say Connected (4). Every request is checked against the ring and the image before it
+ * is served; anything else is answered with an error, never trusted. */
+#define _GNU_SOURCE
+#include "qdisk.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xen/io/blkif.h>
+#include <xen/io/xenbus.h>
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define MAX_DISKS 4
+#define RING 32          /* (4096 - 64) / 112, rounded down to a power of two */
+#define SEGS 11
+
+struct req { uint8_t operation, nr_segments; uint16_t handle; uint32_t pad; uint64_t id, sector;
+             struct { uint32_t gref; uint8_t first, last; uint16_t pad; } seg[SEGS]; };
+struct rsp { uint64_t id; uint8_t operation, pad; int16_t status; uint32_t pad2; };
+union entry { struct req req; struct rsp rsp; };
+struct sring { uint32_t req_prod, req_event, rsp_prod, rsp_event; uint8_t pad[48]; union entry ring[RING]; };
+_Static_assert(sizeof(struct req) == 112 && sizeof(struct sring) <= 4096, "blkif x86_64 layout");
+
+struct disk {
+    bool used, connected, failed, overrun, watching;
+    unsigned devid, fe_domid;
+    char be[128], fe[128];
+    int fd;
+    uint64_t bytes;
+    bool ro;
+    struct sring *ring;
+    evtchn_port_t port;
+    uint32_t req_cons, rsp_prod;
+    unsigned served;
+};
+
+static struct disk disks[MAX_DISKS];
+static xenevtchn_handle *xce;
+static xengnttab_handle *xgt;
+static struct xs_handle *store;
+static bool warned_full;
+
+xenevtchn_handle *qdisk_evtchn(void) { return xce; }
+
+static char *get(const char *dir, const char *key)
+{
+    char path[256];
+    unsigned len;
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    return xs_read(store, XBT_NULL, path, &len);
+}
+
+static void put(const char *dir, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(const char *dir, const char *key, const char *fmt, ...)
+{
+    char path[256], val[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(val, sizeof val, fmt, ap);
+    va_end(ap);
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    xs_write(store, XBT_NULL, path, val, (unsigned)strlen(val));
+}
+
+static int get_uint(const char *dir, const char *key, unsigned long *v)
+{
+    char *s = get(dir, key);
+    if (!s)
+        return -1;
+    char *end;
+    *v = strtoul(s, &end, 10);
+    int ok = *s && !*end;
+    free(s);
+    return ok ? 0 : -1;
+}
+
+/* The vbd cannot be served: say why in the log and Closed to the frontend, which then gives up
+ * at once instead of waiting out its timeout. */
+static void fail(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct disk *d, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    printk("qdisk %u: %s\n", d->devid, msg);
+    d->failed = true;
+    put(d->be, "state", "%d", XenbusStateClosed);
+}
+
+/* A new vbd: open its image (params = "aio:PATH", "raw:PATH" or PATH) and describe it. */
+static void open_disk(struct disk *d)
+{
+    char *params = get(d->be, "params"), *mode = get(d->be, "mode"), *type = get(d->be, "device-type");
+    char *fe = get(d->be, "frontend");
+    unsigned long fe_id = 0;
+    d->fd = -1;
+    if (!params || !fe || get_uint(d->be, "frontend-id", &fe_id)) {
+        fail(d, "incomplete backend node %s", d->be);
+        goto out;
+    }
+    snprintf(d->fe, sizeof d->fe, "%s", fe);
+    d->fe_domid = (unsigned)fe_id;
+    char fe_state[160];
+    snprintf(fe_state, sizeof fe_state, "%s/state", d->fe);
+    d->watching = xs_watch(store, fe_state, QDISK_WATCH_TOKEN);
+    d->ro = !mode || strcmp(mode, "w");
+    bool cdrom = type && !strcmp(type, "cdrom");
+    const char *path = params;
+    char *colon = strchr(params, ':');
+    if (colon && colon - params < 8) {
+        if (strncmp(params, "aio:", 4) && strncmp(params, "raw:", 4)) {
+            fail(d, "image format of '%s' not supported (raw only)", params);
+            goto out;
+        }
+        path = colon + 1;
+    }
+    if (*path) {
+        d->fd = open(path, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        struct stat st;
+        if (d->fd < 0 || fstat(d->fd, &st)) {
+            fail(d, "cannot open %s: %s", path, strerror(errno));
+            goto out;
+        }
+        d->bytes = S_ISBLK(st.st_mode) ? (uint64_t)lseek(d->fd, 0, SEEK_END) : (uint64_t)st.st_size;
+    }
+    put(d->be, "sectors", "%llu", (unsigned long long)(d->bytes / 512));
+    put(d->be, "sector-size", "512");
+    put(d->be, "info", "%u", (cdrom ? VDISK_CDROM : 0) | (d->ro ? VDISK_READONLY : 0));
+    put(d->be, "feature-flush-cache", "1");
+    put(d->be, "state", "%d", XenbusStateInitWait);
+    printk("qdisk %u: %s, %llu bytes%s%s, frontend domain %u\n", d->devid, *path ? path : "(no medium)",
+           (unsigned long long)d->bytes, cdrom ? ", cdrom" : "", d->ro ? ", read-only" : "", d->fe_domid);
+out:
+    free(params), free(mode), free(type), free(fe);
+}
+
+static void connect_disk(struct disk *d)
+{
+    unsigned long state = 0, ref, port;
+    if (get_uint(d->fe, "state", &state) || state != XenbusStateInitialised)
+        return;
+    if (get_uint(d->fe, "ring-ref", &ref) || get_uint(d->fe, "event-channel", &port)) {
+        fail(d, "frontend %s has no ring-ref/event-channel", d->fe);
+        return;
+    }
+    char *proto = get(d->fe, "protocol");
+    bool x86_64 = !proto || !strcmp(proto, "x86_64-abi");
+    free(proto);
+    if (!x86_64) {
+        fail(d, "only the x86_64-abi ring protocol is served");
+        return;
+    }
+    if (!xgt)
+        xgt = xengnttab_open(0, 0);
+    if (!xce)
+        xce = xenevtchn_open(0, 0);
+    d->ring = xgt ? xengnttab_map_grant_ref(xgt, d->fe_domid, (uint32_t)ref, PROT_READ | PROT_WRITE) : 0;
+    int lp = d->ring && xce ? xenevtchn_bind_interdomain(xce, d->fe_domid, (evtchn_port_t)port) : -1;
+    if (!d->ring || lp < 0) {
+        int err = errno;
+        if (d->ring)
+            xengnttab_unmap(xgt, d->ring, 1);
+        d->ring = 0;
+        fail(d, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(err));
+        return;
+    }
+    d->port = (evtchn_port_t)lp;
+    d->rsp_prod = d->ring->rsp_prod;   /* nothing is outstanding at connection */
+    d->req_cons = d->rsp_prod;
+    put(d->be, "state", "%d", XenbusStateConnected);
+    d->connected = true;
+    printk("qdisk %u: connected (ring-ref %lu, port %lu)\n", d->devid, ref, port);
+}
+
+/* The vbd went away (libxl removed its backend node) or its frontend closed: unmap, close. */
+static void release_disk(struct disk *d, bool say_closed)
+{
+    if (d->ring)
+        xengnttab_unmap(xgt, d->ring, 1);
+    if (d->connected && xce)
+        xenevtchn_unbind(xce, d->port);
+    if (d->fd >= 0)
+        close(d->fd);
+    if (d->watching) {
+        char fe_state[160];
+        snprintf(fe_state, sizeof fe_state, "%s/state", d->fe);
+        xs_unwatch(store, fe_state, QDISK_WATCH_TOKEN);
+    }
+    if (say_closed)
+        put(d->be, "state", "%d", XenbusStateClosed);
+    printk("qdisk %u: released (%u requests served)\n", d->devid, d->served);
+    memset(d, 0, sizeof *d);
+    d->fd = -1;
+}
+
+static char qdisk_dir[96];
+
+void qdisk_init(struct xs_handle *xs, unsigned stub)
+{
+    store = xs;
+    snprintf(qdisk_dir, sizeof qdisk_dir, "/local/domain/0/backend/qdisk/%u", stub);
+    /* a watch on a path that does not exist yet fires when it is created */
+    if (!xs_watch(xs, qdisk_dir, QDISK_WATCH_TOKEN))
+        printk("qdisk: cannot watch %s: %s (falling back to the 1 s scan)\n", qdisk_dir, strerror(errno));
+    qdisk_scan();
+}
+
+/* The life of a vbd here: libxl writes its backend node with state Initialising; we open it
+ * (InitWait) and connect it when the frontend is Initialised. A backend libxl sets to Closing
+ * (device removal), a frontend that goes Closing, or a node that disappears ends it; a node left
+ * in state Closed is not opened again. */
+void qdisk_scan(void)
+{
+    if (!store)
+        return;
+    unsigned n = 0;
+    char **ids = xs_directory(store, XBT_NULL, qdisk_dir, &n);
+    for (unsigned k = 0; k < MAX_DISKS; k++) {
+        struct disk *d = &disks[k];
+        if (!d->used)
+            continue;
+        bool listed = false;
+        for (unsigned i = 0; ids && i < n; i++)
+            listed |= strtoul(ids[i], 0, 10) == d->devid;
+        unsigned long be_state = 0, fe_state = 0;
+        if (!listed)
+            release_disk(d, false);
+        else if (!get_uint(d->be, "state", &be_state) && be_state == XenbusStateClosing)
+            release_disk(d, true);
+        else if (d->connected && !get_uint(d->fe, "state", &fe_state) && fe_state >= XenbusStateClosing)
+            release_disk(d, true);
+    }
+    for (unsigned i = 0; ids && i < n; i++) {
+        unsigned long devid = strtoul(ids[i], 0, 10);
+        struct disk *d = 0, *free_slot = 0;
+        for (unsigned k = 0; k < MAX_DISKS; k++) {
+            if (disks[k].used && disks[k].devid == devid)
+                d = &disks[k];
+            else if (!disks[k].used && !free_slot)
+                free_slot = &disks[k];
+        }
+        if (!d) {
+            char be[128];
+            unsigned long be_state = XenbusStateInitialising;
+            snprintf(be, sizeof be, "%s/%s", qdisk_dir, ids[i]);
+            get_uint(be, "state", &be_state);   /* absent: libxl is still writing the node */
+            if (be_state != XenbusStateInitialising)
+                continue;
+            if (!free_slot) {
+                if (!warned_full)
+                    printk("qdisk: more than %d vbds: %s not served\n", MAX_DISKS, be);
+                warned_full = true;
+                continue;
+            }
+            d = free_slot;
+            memset(d, 0, sizeof *d);
+            d->used = true;
+            d->devid = (unsigned)devid;
+            snprintf(d->be, sizeof d->be, "%s", be);
+            open_disk(d);
+        }
+        if (!d->failed && !d->connected)
+            connect_disk(d);
+    }
+    free(ids);
+}
+
+/* One request: 0 or a BLKIF_RSP_* error. */
+static int serve_one(struct disk *d, const struct req *r)
+{
+    if (r->operation == BLKIF_OP_FLUSH_DISKCACHE)
+        return d->fd >= 0 && fsync(d->fd) && errno != EINVAL ? BLKIF_RSP_ERROR : BLKIF_RSP_OKAY;
+    if (r->operation != BLKIF_OP_READ && r->operation != BLKIF_OP_WRITE)
+        return BLKIF_RSP_EOPNOTSUPP;
+    bool write = r->operation == BLKIF_OP_WRITE;
+    if ((write && d->ro) || d->fd < 0 || r->nr_segments == 0 || r->nr_segments > SEGS)
+        return BLKIF_RSP_ERROR;
+    if (r->sector > d->bytes / 512)   /* also keeps sector * 512 from wrapping */
+        return BLKIF_RSP_ERROR;
+    uint64_t off = r->sector * 512, total = 0;
+    uint32_t refs[SEGS];
+    for (unsigned i = 0; i < r->nr_segments; i++) {
+        if (r->seg[i].first > r->seg[i].last || r->seg[i].last > 7)
+            return BLKIF_RSP_ERROR;
+        total += (uint64_t)(r->seg[i].last - r->seg[i].first + 1) * 512;
+        refs[i] = r->seg[i].gref;
+    }
+    if (off > d->bytes || total > d->bytes - off)
+        return BLKIF_RSP_ERROR;
+    /* all segments in one mapping, page i at i * 4096 */
+    uint8_t *pages = xengnttab_map_domain_grant_refs(xgt, r->nr_segments, d->fe_domid, refs,
+                                                     write ? PROT_READ : PROT_READ | PROT_WRITE);
+    if (!pages)
+        return BLKIF_RSP_ERROR;
+    int status = BLKIF_RSP_OKAY;
+    for (unsigned i = 0; i < r->nr_segments && status == BLKIF_RSP_OKAY; i++) {
+        uint8_t *buf = pages + (size_t)i * 4096 + r->seg[i].first * 512u;
+        size_t len = (size_t)(r->seg[i].last - r->seg[i].first + 1) * 512;
+        ssize_t n = write ? pwrite(d->fd, buf, len, (off_t)off) : pread(d->fd, buf, len, (off_t)off);
+        if (n != (ssize_t)len)
+            status = BLKIF_RSP_ERROR;
+        off += len;
+    }
+    xengnttab_unmap(xgt, pages, r->nr_segments);
+    return status;
+}
+
+static void serve_disk(struct disk *d)
+{
+    struct sring *s = d->ring;
+    bool answered = false;
+    /* at most one ring's worth per call: a frontend cannot keep us here */
+    for (unsigned n = 0; n < RING; n++) {
+        uint32_t prod = __atomic_load_n(&s->req_prod, __ATOMIC_ACQUIRE);
+        if (d->req_cons == prod) {
+            /* ask to be kicked for the next request, then look once more: a request pushed
+             * before the frontend saw the new req_event would otherwise wait for the tick */
+            __atomic_store_n(&s->req_event, d->req_cons + 1, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&s->req_prod, __ATOMIC_SEQ_CST) == d->req_cons)
+                break;
+            continue;
+        }
+        if (prod - d->req_cons > RING) {
+            if (!d->overrun)
+                printk("qdisk %u: frontend claims %u requests on a ring of %u: not served\n",
+                       d->devid, prod - d->req_cons, RING);
+            d->overrun = true;
+            break;
+        }
+        struct req r = s->ring[d->req_cons % RING].req;
+        d->req_cons++;
+        int status = serve_one(d, &r);
+        s->ring[d->rsp_prod % RING].rsp = (struct rsp){ .id = r.id, .operation = r.operation, .status = (int16_t)status };
+        d->rsp_prod++;
+        d->served++;
+        answered = true;
+    }
+    if (answered) {
+        __atomic_store_n(&s->rsp_prod, d->rsp_prod, __ATOMIC_RELEASE);
+        xenevtchn_notify(xce, d->port);
+    }
+}
+
+void qdisk_serve(bool kicked)
+{
+    if (!xce)
+        return;
+    if (kicked) {   /* only when the fd is readable: xenevtchn_pending blocks otherwise */
+        int p = xenevtchn_pending(xce);
+        if (p >= 0)
+            xenevtchn_unmask(xce, (evtchn_port_t)p);
+    }
+    for (unsigned k = 0; k < MAX_DISKS; k++)
+        if (disks[k].connected)
+            serve_disk(&disks[k]);
+}

@@ -1,0 +1,371 @@
+/* host/dom0/serial_pty.c — see serial_pty.h. The ring is io/console.h's xencons_interface,
+ * granted by the stub domain (ring-ref is a grant reference for consoles other than 0): the stub
+ * domain produces `out`, we produce `in`. Flow control both ways: output stays in the ring while
+ * the pty's buffer is full (the stub domain then drops, never waits), and the pty is not read
+ * while `in` has no room (the writer — xenconsole — then waits). The helper keeps the pty's slave
+ * side open itself, so that output written while nobody is attached is kept (up to the pty's
+ * buffer) for the next `xl console`, and the master never reports a hang-up. */
+#define _GNU_SOURCE
+#include "serial_pty.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include <xen/io/console.h>
+#include <xen/io/xenbus.h>
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define MAX_CONS SERIAL_PTY_CONSOLES
+#define FIRST_SERIAL 3   /* 0: the stub domain's log; 1, 2: device-model save/restore streams */
+
+struct cons {
+    bool used, connected, failed, watching;
+    unsigned devid, fe_domid;
+    char be[128], fe[128];
+    struct xencons_interface *ring;
+    evtchn_port_t port;
+    int out_fd;        /* pty master or the file */
+    int slave_fd;      /* held open by us (pty only) */
+    bool is_pty;
+    unsigned long long out_bytes, in_bytes;
+};
+
+static struct cons cons[MAX_CONS];
+static struct xs_handle *store;
+static char dir[64];
+static xenevtchn_handle *xce;
+static xengnttab_handle *xgt;
+static int where[SERIAL_PTY_POLLFDS];   /* per pollfd entry: -1 = event channels, else console index */
+
+static char *get(const char *d, const char *key)
+{
+    char path[160];
+    unsigned len;
+    snprintf(path, sizeof path, "%s/%s", d, key);
+    return xs_read(store, XBT_NULL, path, &len);
+}
+
+static void put(const char *d, const char *key, const char *val)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/%s", d, key);
+    xs_write(store, XBT_NULL, path, val, (unsigned)strlen(val));
+}
+
+static int get_uint(const char *d, const char *key, unsigned long *v)
+{
+    char *s = get(d, key), *end;
+    if (!s)
+        return -1;
+    *v = strtoul(s, &end, 10);
+    int ok = *s && !*end;
+    free(s);
+    return ok ? 0 : -1;
+}
+
+static void fail(struct cons *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct cons *c, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    printk("console %u: %s\n", c->devid, msg);
+    c->failed = true;
+}
+
+void serial_pty_init(struct xs_handle *xs, unsigned stub)
+{
+    store = xs;
+    snprintf(dir, sizeof dir, "/local/domain/0/backend/console/%u", stub);
+    if (!xs_watch(xs, dir, SERIAL_WATCH_TOKEN))
+        printk("serial: cannot watch %s: %s (falling back to the 1 s scan)\n", dir, strerror(errno));
+    serial_pty_scan();
+}
+
+/* A pty in raw mode (bytes as they are: the guest's terminal does the line discipline). */
+static int open_pty(struct cons *c, char *name, size_t size)
+{
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (m < 0 || grantpt(m) || unlockpt(m) || ptsname_r(m, name, size)) {
+        fail(c, "cannot create a pty: %s", strerror(errno));
+        if (m >= 0)
+            close(m);
+        return -1;
+    }
+    int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    struct termios t;
+    if (s < 0 || tcgetattr(s, &t)) {
+        fail(c, "cannot open %s: %s", name, strerror(errno));
+        close(m);
+        if (s >= 0)
+            close(s);
+        return -1;
+    }
+    cfmakeraw(&t);
+    tcsetattr(s, TCSANOW, &t);
+    c->slave_fd = s;
+    return m;
+}
+
+/* Where the output goes: the frontend's read-only `output` node, where libxl wrote the guest's
+ * serial= value (libxl__device_console_add puts it there, not in the backend). */
+static void open_output(struct cons *c)
+{
+    char *out = get(c->fe, "output");
+    c->out_fd = c->slave_fd = -1;
+    if (!out) {
+        fail(c, "no output node");
+        return;
+    }
+    if (!strcmp(out, "pty")) {
+        char name[64];
+        c->out_fd = open_pty(c, name, sizeof name);
+        if (c->out_fd >= 0) {
+            c->is_pty = true;
+            put(c->fe, "tty", name);   /* where xenconsole (xl console) looks */
+            printk("console %u: the guest's serial port is %s (xl console)\n", c->devid, name);
+        }
+    } else if (!strncmp(out, "file:", 5)) {
+        c->out_fd = open(out + 5, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+        if (c->out_fd < 0)
+            fail(c, "cannot open %s: %s", out + 5, strerror(errno));
+        else
+            printk("console %u: the guest's serial port -> %s\n", c->devid, out + 5);
+    } else {
+        fail(c, "serial output '%s' is not served (pty and file: only)", out);
+    }
+    free(out);
+}
+
+static void connect_cons(struct cons *c)
+{
+    char *fe = get(c->be, "frontend");
+    unsigned long fe_id, ref, port;
+    if (!fe || get_uint(c->be, "frontend-id", &fe_id)) {
+        free(fe);
+        return;   /* libxl is still writing the node */
+    }
+    snprintf(c->fe, sizeof c->fe, "%s", fe);
+    free(fe);
+    c->fe_domid = (unsigned)fe_id;
+    if (!c->watching) {
+        char st[160];
+        snprintf(st, sizeof st, "%s/state", c->fe);
+        c->watching = xs_watch(store, st, SERIAL_WATCH_TOKEN);
+    }
+    if (get_uint(c->fe, "ring-ref", &ref) || get_uint(c->fe, "port", &port))
+        return;   /* the stub domain has not set up its end yet */
+    if (!xgt)
+        xgt = xengnttab_open(0, 0);
+    if (!xce)
+        xce = xenevtchn_open(0, 0);
+    c->ring = xgt ? xengnttab_map_grant_ref(xgt, c->fe_domid, (uint32_t)ref, PROT_READ | PROT_WRITE) : 0;
+    int lp = c->ring && xce ? xenevtchn_bind_interdomain(xce, c->fe_domid, (evtchn_port_t)port) : -1;
+    if (!c->ring || lp < 0) {
+        int err = errno;
+        if (c->ring)
+            xengnttab_unmap(xgt, c->ring, 1);
+        c->ring = 0;
+        fail(c, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(err));
+        return;
+    }
+    c->port = (evtchn_port_t)lp;
+    open_output(c);
+    if (c->failed) {
+        xenevtchn_unbind(xce, c->port);
+        xengnttab_unmap(xgt, c->ring, 1);
+        c->ring = 0;
+        return;
+    }
+    c->connected = true;
+    char st[8];
+    snprintf(st, sizeof st, "%d", XenbusStateConnected);
+    put(c->be, "state", st);
+}
+
+static void release(struct cons *c)
+{
+    if (c->connected) {
+        xenevtchn_unbind(xce, c->port);
+        xengnttab_unmap(xgt, c->ring, 1);
+    }
+    if (c->watching) {
+        char st[160];
+        snprintf(st, sizeof st, "%s/state", c->fe);
+        xs_unwatch(store, st, SERIAL_WATCH_TOKEN);
+    }
+    if (c->out_fd >= 0)
+        close(c->out_fd);
+    if (c->slave_fd >= 0)
+        close(c->slave_fd);
+    if (c->connected)
+        printk("console %u: released (%llu bytes out, %llu in)\n", c->devid, c->out_bytes, c->in_bytes);
+    memset(c, 0, sizeof *c);
+    c->out_fd = c->slave_fd = -1;
+}
+
+static void move_out(struct cons *c);
+static void move_in(struct cons *c);
+
+void serial_pty_scan(void)
+{
+    if (!store)
+        return;
+    unsigned n = 0;
+    char **ids = xs_directory(store, XBT_NULL, dir, &n);
+    for (unsigned k = 0; k < MAX_CONS; k++) {
+        bool listed = false;
+        for (unsigned i = 0; cons[k].used && ids && i < n; i++)
+            listed |= strtoul(ids[i], 0, 10) == cons[k].devid;
+        if (cons[k].used && !listed)
+            release(&cons[k]);
+    }
+    for (unsigned i = 0; ids && i < n; i++) {
+        unsigned long devid = strtoul(ids[i], 0, 10);
+        if (devid < FIRST_SERIAL)
+            continue;
+        struct cons *c = 0, *free_slot = 0;
+        for (unsigned k = 0; k < MAX_CONS; k++) {
+            if (cons[k].used && cons[k].devid == devid)
+                c = &cons[k];
+            else if (!cons[k].used && !free_slot)
+                free_slot = &cons[k];
+        }
+        if (!c) {
+            if (!free_slot)
+                continue;
+            c = free_slot;
+            memset(c, 0, sizeof *c);
+            c->used = true;
+            c->devid = (unsigned)devid;
+            c->out_fd = c->slave_fd = -1;
+            snprintf(c->be, sizeof c->be, "%s/%s", dir, ids[i]);
+        }
+        if (!c->connected && !c->failed)
+            connect_cons(c);
+    }
+    free(ids);
+    /* also the periodic catch-up: a kick that came before the bind */
+    for (unsigned k = 0; k < MAX_CONS; k++)
+        if (cons[k].connected) {
+            move_out(&cons[k]);
+            if (cons[k].is_pty)
+                move_in(&cons[k]);
+        }
+}
+
+/* The stub domain's output to the pty or file: as much as it takes now; the rest stays. */
+static void move_out(struct cons *c)
+{
+    struct xencons_interface *r = c->ring;
+    XENCONS_RING_IDX cons_i = r->out_cons, prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
+    if (prod - cons_i > sizeof r->out)
+        cons_i = prod - sizeof r->out;   /* a stub domain that moved out_prod too far: resync */
+    bool moved = false;
+    while (cons_i != prod) {
+        XENCONS_RING_IDX at = MASK_XENCONS_IDX(cons_i, r->out);
+        size_t len = prod - cons_i, to_end = sizeof r->out - at;
+        ssize_t w = write(c->out_fd, r->out + at, len < to_end ? len : to_end);
+        if (w <= 0)
+            break;   /* EAGAIN: the pty's buffer is full; poll asks for POLLOUT */
+        cons_i += (XENCONS_RING_IDX)w;
+        c->out_bytes += (unsigned long long)w;
+        moved = true;
+    }
+    __atomic_store_n(&r->out_cons, cons_i, __ATOMIC_RELEASE);
+    if (moved)
+        xenevtchn_notify(xce, c->port);
+}
+
+/* What was typed into the pty, into the ring's `in`, as far as it has room. */
+static void move_in(struct cons *c)
+{
+    struct xencons_interface *r = c->ring;
+    XENCONS_RING_IDX cons_i = __atomic_load_n(&r->in_cons, __ATOMIC_ACQUIRE), prod = r->in_prod;
+    size_t room = sizeof r->in - (prod - cons_i);
+    if (prod - cons_i > sizeof r->in || !room)
+        return;
+    char buf[sizeof r->in];
+    ssize_t n = read(c->out_fd, buf, room);
+    if (n <= 0)
+        return;
+    for (ssize_t i = 0; i < n; i++)
+        r->in[MASK_XENCONS_IDX(prod + (XENCONS_RING_IDX)i, r->in)] = buf[i];
+    __atomic_store_n(&r->in_prod, prod + (XENCONS_RING_IDX)n, __ATOMIC_RELEASE);
+    c->in_bytes += (unsigned long long)n;
+    xenevtchn_notify(xce, c->port);
+}
+
+static bool out_pending(const struct cons *c)
+{
+    return c->ring->out_prod != c->ring->out_cons;
+}
+
+static bool in_room(const struct cons *c)
+{
+    return c->ring->in_prod - c->ring->in_cons < sizeof c->ring->in;
+}
+
+unsigned serial_pty_pollfds(struct pollfd *pfd)
+{
+    unsigned n = 0;
+    if (xce) {
+        where[n] = -1;
+        pfd[n++] = (struct pollfd){ .fd = xenevtchn_fd(xce), .events = POLLIN };
+    }
+    for (unsigned k = 0; k < MAX_CONS; k++) {
+        struct cons *c = &cons[k];
+        if (!c->connected)
+            continue;
+        short ev = (short)((out_pending(c) ? POLLOUT : 0) | (c->is_pty && in_room(c) ? POLLIN : 0));
+        if (!ev)
+            continue;
+        where[n] = (int)k;
+        pfd[n++] = (struct pollfd){ .fd = c->out_fd, .events = ev };
+    }
+    return n;
+}
+
+void serial_pty_handle(const struct pollfd *pfd, unsigned n)
+{
+    bool kicked = false;
+    for (unsigned i = 0; i < n; i++) {
+        if (where[i] < 0) {
+            if (pfd[i].revents & POLLIN) {
+                int p = xenevtchn_pending(xce);
+                if (p >= 0)
+                    xenevtchn_unmask(xce, (evtchn_port_t)p);
+                kicked = true;
+            }
+            continue;
+        }
+        struct cons *c = &cons[where[i]];
+        if (!c->connected || c->out_fd != pfd[i].fd)
+            continue;
+        if (pfd[i].revents & POLLOUT)
+            move_out(c);
+        if (pfd[i].revents & POLLIN)
+            move_in(c);
+    }
+    /* a kick: new output, or room in `in` again; cheap enough to look at every console */
+    for (unsigned k = 0; kicked && k < MAX_CONS; k++) {
+        if (!cons[k].connected)
+            continue;
+        move_out(&cons[k]);
+        if (cons[k].is_pty)
+            move_in(&cons[k]);
+    }
+}

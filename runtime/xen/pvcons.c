@@ -1,0 +1,100 @@
+/* runtime/xen/pvcons.c — see pvcons.h. The ring is io/console.h's: the frontend produces `out`
+ * (out_prod) and consumes `in` (in_cons); the backend the other way round. Indexes are free
+ * running and masked by the power-of-two buffer sizes. */
+#include "pvcons.h"
+#include "console.h"
+#include "evtchn.h"
+#include "gnttab.h"
+#include "lib.h"
+#include "mm.h"
+#include "xenstore.h"
+
+int pvcons_connect(struct pvcons *c, const char *node)
+{
+    memset(c, 0, sizeof *c);
+    strlcpy(c->node, node, sizeof c->node);
+    uint64_t be;
+    if (xs_read_u64(node, "backend-id", &be) || be >= 0x7ff0) {
+        printk("pvcons %s: no backend-id\n", node);
+        return -1;
+    }
+    c->backend_id = (domid_t)be;
+    c->ring = page_alloc(1);
+    if (!c->ring) {
+        printk("pvcons %s: out of pages\n", node);
+        return -1;
+    }
+    memset(c->ring, 0, PAGE_SIZE);
+    int ref = gnttab_grant(c->backend_id, virt_to_mfn(c->ring), false);
+    if (ref < 0 || evtchn_alloc_unbound(c->backend_id, &c->port)) {
+        printk("pvcons %s: no grant or event channel\n", node);
+        c->ring = 0;
+        return -1;
+    }
+    c->ref = (grant_ref_t)ref;
+    char path[96], val[24];
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/ring-ref", node);
+    snprintf(val, sizeof val, "%u", c->ref);
+    rc |= xs_write(path, val);
+    snprintf(path, sizeof path, "%s/port", node);
+    snprintf(val, sizeof val, "%u", c->port);
+    rc |= xs_write(path, val);
+    snprintf(path, sizeof path, "%s/state", node);
+    rc |= xs_write(path, "3");   /* Initialised: the backend may map the ring now */
+    if (rc) {
+        printk("pvcons %s: cannot write the frontend nodes\n", node);
+        c->ring = 0;
+        return -1;
+    }
+    evtchn_watch(c->port);
+    printk("pvcons %s: ring-ref %u, port %u, backend domain %u\n", node, c->ref, c->port, c->backend_id);
+    return 0;
+}
+
+void pvcons_write(struct pvcons *c, const uint8_t *bytes, uint32_t len)
+{
+    struct xencons_interface *r = c->ring;
+    if (!r || !len)
+        return;
+    uint32_t cons = READ_ONCE(r->out_cons), prod = r->out_prod;
+    mb();
+    uint32_t used = prod - cons;
+    uint32_t space = used > sizeof r->out ? 0 : (uint32_t)sizeof r->out - used;   /* a backend that moved out_cons past out_prod gets nothing */
+    uint32_t n = len < space ? len : space;
+    for (uint32_t i = 0; i < n; i++)
+        r->out[(prod + i) & (sizeof r->out - 1)] = (char)bytes[i];
+    wmb();
+    r->out_prod = prod + n;
+    c->sent += n;
+    c->dropped += len - n;
+    evtchn_notify(c->port);
+}
+
+bool pvcons_has_input(const struct pvcons *c)
+{
+    return c->ring && READ_ONCE(c->ring->in_prod) != c->ring->in_cons;
+}
+
+uint32_t pvcons_read(struct pvcons *c, uint8_t *buf, uint32_t max)
+{
+    struct xencons_interface *r = c->ring;
+    if (!r)
+        return 0;
+    uint32_t cons = r->in_cons, prod = READ_ONCE(r->in_prod);
+    rmb();
+    uint32_t avail = prod - cons;
+    if (avail > sizeof r->in) {   /* a backend that claims more than the ring holds: resync */
+        r->in_cons = prod;
+        return 0;
+    }
+    uint32_t n = avail < max ? avail : max;
+    for (uint32_t i = 0; i < n; i++)
+        buf[i] = (uint8_t)r->in[(cons + i) & (sizeof r->in - 1)];
+    mb();
+    r->in_cons = cons + n;
+    c->received += n;
+    if (n)
+        evtchn_notify(c->port);   /* room again: the backend may send more */
+    return n;
+}
