@@ -142,7 +142,7 @@ export function buildFuzzer(device: string, engine: Engine = "libfuzzer", log: (
   log(`cc (${engine}) ${device}`);
   objs.push(cc(f, hooked, join(obj, `${device}.o`), ["-std=c11", ...GEN_WARN, ...free, "-I", join(CORE, "wasm2c")], coreHeaders));
   objs.push(cc(f, tab, join(obj, `devtab-${device}.o`), ["-std=c11", ...GEN_WARN, ...free, "-I", join(CORE, "wasm2c"), "-I", gen], [c, ...coreHeaders]));
-  for (const s of ["device.c", "fmt.c", "imports.c", "ioreq.c", "irq.c", "ranges.c", "timers.c", "w2c_rt.c"]) {
+  for (const s of ["chr.c", "device.c", "fmt.c", "imports.c", "ioreq.c", "irq.c", "ranges.c", "timers.c", "w2c_rt.c"]) {
     objs.push(cc(f, join(CORE, s), join(obj, `core_${s.slice(0, -2)}.o`), [...OWN, ...free], coreHeaders));
   }
   // jmp.S: plain assembly, never instrumented

@@ -25,6 +25,7 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define MAX_DISKS 4
 #define RING 32          /* (4096 - 64) / 112, rounded down to a power of two */
 #define SEGS 11
+#define PERSISTENT 32    /* frontend pages kept mapped per vbd */
 
 struct req { uint8_t operation, nr_segments; uint16_t handle; uint32_t pad; uint64_t id, sector;
              struct { uint32_t gref; uint8_t first, last; uint16_t pad; } seg[SEGS]; };
@@ -44,6 +45,8 @@ struct disk {
     evtchn_port_t port;
     uint32_t req_cons, rsp_prod;
     unsigned served;
+    struct persistent { uint32_t gref; uint8_t *page; } persistent[PERSISTENT];
+    unsigned npersistent;
 };
 
 static struct disk disks[MAX_DISKS];
@@ -191,6 +194,8 @@ static void release_disk(struct disk *d, bool say_closed)
 {
     if (d->ring)
         xengnttab_unmap(xgt, d->ring, 1);
+    for (unsigned i = 0; i < d->npersistent; i++)
+        xengnttab_unmap(xgt, d->persistent[i].page, 1);
     if (d->connected && xce)
         xenevtchn_unbind(xce, d->port);
     if (d->fd >= 0)
@@ -279,6 +284,22 @@ void qdisk_scan(void)
     free(ids);
 }
 
+/* A page of the frontend kept mapped (read-write) for as long as the vbd lives, or NULL when
+ * the table is full or the grant is not writable. */
+static uint8_t *persistent_page(struct disk *d, uint32_t gref)
+{
+    for (unsigned i = 0; i < d->npersistent; i++)
+        if (d->persistent[i].gref == gref)
+            return d->persistent[i].page;
+    if (d->npersistent == PERSISTENT)
+        return 0;
+    uint8_t *p = xengnttab_map_grant_ref(xgt, d->fe_domid, gref, PROT_READ | PROT_WRITE);
+    if (!p)
+        return 0;
+    d->persistent[d->npersistent++] = (struct persistent){ gref, p };
+    return p;
+}
+
 /* One request: 0 or a BLKIF_RSP_* error. */
 static int serve_one(struct disk *d, const struct req *r)
 {
@@ -301,21 +322,33 @@ static int serve_one(struct disk *d, const struct req *r)
     }
     if (off > d->bytes || total > d->bytes - off)
         return BLKIF_RSP_ERROR;
-    /* all segments in one mapping, page i at i * 4096 */
-    uint8_t *pages = xengnttab_map_domain_grant_refs(xgt, r->nr_segments, d->fe_domid, refs,
-                                                     write ? PROT_READ : PROT_READ | PROT_WRITE);
-    if (!pages)
-        return BLKIF_RSP_ERROR;
+    /* each segment's page: kept mapped from its first use (a frontend that reuses its pages, as
+     * the stub domain's blkfront does with its 11 bounce pages, then costs no mapping at all);
+     * past PERSISTENT pages, the request's pages are mapped for it alone */
+    uint8_t *seg_page[SEGS];
+    bool persistent = true;
+    for (unsigned i = 0; i < r->nr_segments && persistent; i++)
+        persistent = (seg_page[i] = persistent_page(d, refs[i])) != 0;
+    uint8_t *pages = 0;
+    if (!persistent) {
+        pages = xengnttab_map_domain_grant_refs(xgt, r->nr_segments, d->fe_domid, refs,
+                                                write ? PROT_READ : PROT_READ | PROT_WRITE);
+        if (!pages)
+            return BLKIF_RSP_ERROR;
+        for (unsigned i = 0; i < r->nr_segments; i++)
+            seg_page[i] = pages + (size_t)i * 4096;
+    }
     int status = BLKIF_RSP_OKAY;
     for (unsigned i = 0; i < r->nr_segments && status == BLKIF_RSP_OKAY; i++) {
-        uint8_t *buf = pages + (size_t)i * 4096 + r->seg[i].first * 512u;
+        uint8_t *buf = seg_page[i] + r->seg[i].first * 512u;
         size_t len = (size_t)(r->seg[i].last - r->seg[i].first + 1) * 512;
         ssize_t n = write ? pwrite(d->fd, buf, len, (off_t)off) : pread(d->fd, buf, len, (off_t)off);
         if (n != (ssize_t)len)
             status = BLKIF_RSP_ERROR;
         off += len;
     }
-    xengnttab_unmap(xgt, pages, r->nr_segments);
+    if (pages)
+        xengnttab_unmap(xgt, pages, r->nr_segments);
     return status;
 }
 

@@ -1,10 +1,12 @@
 /* host/dom0/serial_pty.c — see serial_pty.h. The ring is io/console.h's xencons_interface,
  * granted by the stub domain (ring-ref is a grant reference for consoles other than 0): the stub
- * domain produces `out`, we produce `in`. Flow control both ways: output stays in the ring while
- * the pty's buffer is full (the stub domain then drops, never waits), and the pty is not read
- * while `in` has no room (the writer — xenconsole — then waits). The helper keeps the pty's slave
- * side open itself, so that output written while nobody is attached is kept (up to the pty's
- * buffer) for the next `xl console`, and the master never reports a hang-up. */
+ * domain produces `out`, we produce `in`. A pty behaves as QEMU's pty chardev does: while nobody
+ * has its slave side open (the master reports a hang-up) output is read from the ring and
+ * discarded, so that whoever attaches sees what the guest says from then on, not a stale
+ * backlog; attachment is looked for once a second. While someone is attached, flow control
+ * works both ways: output stays in the ring while the pty's buffer is full (the stub domain then
+ * drops, never waits), and the pty is not read while `in` has no room (the writer — xenconsole —
+ * then waits). */
 #define _GNU_SOURCE
 #include "serial_pty.h"
 
@@ -36,9 +38,9 @@ struct cons {
     struct xencons_interface *ring;
     evtchn_port_t port;
     int out_fd;        /* pty master or the file */
-    int slave_fd;      /* held open by us (pty only) */
     bool is_pty;
-    unsigned long long out_bytes, in_bytes;
+    bool attached;     /* pty: someone has the slave open (xl console) */
+    unsigned long long out_bytes, in_bytes, discarded;
 };
 
 static struct cons cons[MAX_CONS];
@@ -95,7 +97,8 @@ void serial_pty_init(struct xs_handle *xs, unsigned stub)
     serial_pty_scan();
 }
 
-/* A pty in raw mode (bytes as they are: the guest's terminal does the line discipline). */
+/* A pty in raw mode (bytes as they are: the guest's terminal does the line discipline). The
+ * slave is opened once to set that and closed again: its settings stay with the pty. */
 static int open_pty(struct cons *c, char *name, size_t size)
 {
     int m = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -116,8 +119,15 @@ static int open_pty(struct cons *c, char *name, size_t size)
     }
     cfmakeraw(&t);
     tcsetattr(s, TCSANOW, &t);
-    c->slave_fd = s;
+    close(s);
     return m;
+}
+
+/* Whether someone has the pty's slave open: the master reports no hang-up then. */
+static bool pty_attached(int master)
+{
+    struct pollfd p = { .fd = master, .events = POLLIN };
+    return poll(&p, 1, 0) >= 0 && !(p.revents & POLLHUP);
 }
 
 /* Where the output goes: the frontend's read-only `output` node, where libxl wrote the guest's
@@ -125,7 +135,7 @@ static int open_pty(struct cons *c, char *name, size_t size)
 static void open_output(struct cons *c)
 {
     char *out = get(c->fe, "output");
-    c->out_fd = c->slave_fd = -1;
+    c->out_fd = -1;
     if (!out) {
         fail(c, "no output node");
         return;
@@ -209,12 +219,11 @@ static void release(struct cons *c)
     }
     if (c->out_fd >= 0)
         close(c->out_fd);
-    if (c->slave_fd >= 0)
-        close(c->slave_fd);
     if (c->connected)
-        printk("console %u: released (%llu bytes out, %llu in)\n", c->devid, c->out_bytes, c->in_bytes);
+        printk("console %u: released (%llu bytes out, %llu discarded while nobody was attached, %llu in)\n",
+               c->devid, c->out_bytes, c->discarded, c->in_bytes);
     memset(c, 0, sizeof *c);
-    c->out_fd = c->slave_fd = -1;
+    c->out_fd = -1;
 }
 
 static void move_out(struct cons *c);
@@ -251,20 +260,26 @@ void serial_pty_scan(void)
             memset(c, 0, sizeof *c);
             c->used = true;
             c->devid = (unsigned)devid;
-            c->out_fd = c->slave_fd = -1;
+            c->out_fd = -1;
             snprintf(c->be, sizeof c->be, "%s/%s", dir, ids[i]);
         }
         if (!c->connected && !c->failed)
             connect_cons(c);
     }
     free(ids);
-    /* also the periodic catch-up: a kick that came before the bind */
-    for (unsigned k = 0; k < MAX_CONS; k++)
-        if (cons[k].connected) {
-            move_out(&cons[k]);
-            if (cons[k].is_pty)
-                move_in(&cons[k]);
+    for (unsigned k = 0; k < MAX_CONS; k++) {
+        struct cons *c = &cons[k];
+        if (!c->connected)
+            continue;
+        if (c->is_pty && c->attached != pty_attached(c->out_fd)) {
+            c->attached = !c->attached;
+            printk("console %u: %s\n", c->devid, c->attached ? "attached (xl console)" : "detached");
         }
+        /* also the periodic catch-up: a kick that came before the bind */
+        move_out(c);
+        if (c->attached)
+            move_in(c);
+    }
 }
 
 /* The stub domain's output to the pty or file: as much as it takes now; the rest stays. */
@@ -275,10 +290,22 @@ static void move_out(struct cons *c)
     if (prod - cons_i > sizeof r->out)
         cons_i = prod - sizeof r->out;   /* a stub domain that moved out_prod too far: resync */
     bool moved = false;
+    if (c->is_pty && !c->attached && cons_i != prod) {
+        c->discarded += prod - cons_i;   /* nobody to show it to */
+        cons_i = prod;
+        moved = true;
+    }
     while (cons_i != prod) {
         XENCONS_RING_IDX at = MASK_XENCONS_IDX(cons_i, r->out);
         size_t len = prod - cons_i, to_end = sizeof r->out - at;
         ssize_t w = write(c->out_fd, r->out + at, len < to_end ? len : to_end);
+        if (w < 0 && errno == EIO && c->is_pty) {
+            c->attached = false;   /* the last reader went away: discard from now on */
+            printk("console %u: detached\n", c->devid);
+            c->discarded += prod - cons_i;
+            cons_i = prod;
+            break;
+        }
         if (w <= 0)
             break;   /* EAGAIN: the pty's buffer is full; poll asks for POLLOUT */
         cons_i += (XENCONS_RING_IDX)w;
@@ -300,6 +327,10 @@ static void move_in(struct cons *c)
         return;
     char buf[sizeof r->in];
     ssize_t n = read(c->out_fd, buf, room);
+    if (n < 0 && errno == EIO && c->attached) {
+        c->attached = false;
+        printk("console %u: detached\n", c->devid);
+    }
     if (n <= 0)
         return;
     for (ssize_t i = 0; i < n; i++)
@@ -328,8 +359,8 @@ unsigned serial_pty_pollfds(struct pollfd *pfd)
     }
     for (unsigned k = 0; k < MAX_CONS; k++) {
         struct cons *c = &cons[k];
-        if (!c->connected)
-            continue;
+        if (!c->connected || (c->is_pty && !c->attached))
+            continue;   /* a pty nobody has open would only report its hang-up, again and again */
         short ev = (short)((out_pending(c) ? POLLOUT : 0) | (c->is_pty && in_room(c) ? POLLIN : 0));
         if (!ev)
             continue;
@@ -355,6 +386,10 @@ void serial_pty_handle(const struct pollfd *pfd, unsigned n)
         struct cons *c = &cons[where[i]];
         if (!c->connected || c->out_fd != pfd[i].fd)
             continue;
+        if (pfd[i].revents & POLLHUP) {
+            c->attached = false;
+            printk("console %u: detached\n", c->devid);
+        }
         if (pfd[i].revents & POLLOUT)
             move_out(c);
         if (pfd[i].revents & POLLIN)
@@ -365,7 +400,7 @@ void serial_pty_handle(const struct pollfd *pfd, unsigned n)
         if (!cons[k].connected)
             continue;
         move_out(&cons[k]);
-        if (cons[k].is_pty)
+        if (cons[k].attached)
             move_in(&cons[k]);
     }
 }

@@ -8,8 +8,9 @@
  *   2. writes `running` to /local/domain/0/device-model/S/state (libxl waits up to 60 s);
  *   3. drains S's PV console 0 — the stub domain's log — into the file libxl names for it
  *      (`output = file:/var/log/xen/qemu-dm-<guest>.log`), as QEMU's xen console backend would;
- *   4. serves S's qdisk vbds (qdisk.c: libxl gives an HVM guest's CD no other backend type) and
- *      its consoles 3.. (serial_pty.c: the guest's serial ports, a pty for `xl console`);
+ *   4. serves S's qdisk vbds (qdisk.c: libxl gives an HVM guest's CD no other backend type),
+ *      its consoles 3.. (serial_pty.c: the guest's serial ports, a pty for `xl console`) and,
+ *      for `vnc=1`, its vfb and vkbd (vfb_backend.c) behind a VNC server (vnc.c);
  *   5. exits when S is gone (libxl also kills it on destroy through image/device-model-pid).
  * Consoles 1 and 2 (device-model save/restore streams) are not served: save/restore is not built.
  * Build: build/xen/build.sh (libxen-dev's xenstore, xenforeignmemory, xenevtchn, xengnttab). */
@@ -37,6 +38,8 @@
 
 #include "qdisk.h"
 #include "serial_pty.h"
+#include "vfb_backend.h"
+#include "vnc.h"
 #include "qmp.h"
 
 #define MAX_LISTEN 4
@@ -75,6 +78,7 @@ struct args {
     const char *listen[MAX_LISTEN];
     unsigned nlisten;
     const char *name;
+    const char *vnc;   /* -vnc HOST:DISPLAY[,to=N] or none */
 };
 
 /* `-chardev socket,id=X,path=P,server=on,wait=off`: P, when the chardev is a listening socket. */
@@ -110,10 +114,24 @@ static void parse_args(int argc, char **argv, struct args *a)
         } else if (!strcmp(opt, "-name") && val) {
             a->name = val;
             i++;
+        } else if (!strcmp(opt, "-vnc") && val) {
+            a->vnc = val;
+            i++;
         }
     }
     if (!a->have_domid)
         die("no -xen-domid: run by libxl as the stub domain's device_model_override");
+}
+
+/* ---- the picture for the VNC server ---- */
+
+static bool screen_view(struct vnc_view *v)
+{
+    struct vfb_view f;
+    if (!vfb_backend_view(&f))
+        return false;
+    *v = (struct vnc_view){ .pixels = f.pixels, .width = f.width, .height = f.height, .stride = f.stride };
+    return true;
 }
 
 /* ---- QMP over unix sockets ---- */
@@ -124,6 +142,10 @@ struct client {
 };
 
 static struct client clients[MAX_CLIENTS];
+
+/* QMP: libxl asks this side query-vnc (and change-vnc-password when vncpasswd is set). */
+static int qmp_vnc(char *host, size_t hlen, char *service, size_t slen) { return vnc_address(host, hlen, service, slen); }
+static const struct qmp_hooks helper_qmp = { .vnc = qmp_vnc, .vnc_password = vnc_set_password };
 
 static int listen_on(const char *path)
 {
@@ -164,7 +186,7 @@ static void client_accept(int lfd)
         struct client *c = &clients[i];
         if (c->fd < 0) {
             c->fd = fd;
-            qmp_init(&c->q, 0);
+            qmp_init(&c->q, &helper_qmp);
             qmp_session_start(&c->q);
             client_flush(c);
             return;
@@ -317,12 +339,23 @@ int main(int argc, char **argv)
     int have_con = !console_open(&con, xs, a.name);
     qdisk_init(xs, stub_domid);
     serial_pty_init(xs, stub_domid);
+    vfb_backend_init(xs, stub_domid);
+    /* the VNC server shows the guest's picture under the guest's name (ours minus "-dm") */
+    char guest_name[64];
+    snprintf(guest_name, sizeof guest_name, "%s", a.name ? a.name : "guest");
+    size_t gl = strlen(guest_name);
+    if (gl > 3 && !strcmp(guest_name + gl - 3, "-dm"))
+        guest_name[gl - 3] = 0;
+    static const struct vnc_source screen = { .view = screen_view, .take_damage = vfb_backend_take_damage,
+                                              .set_period = vfb_backend_set_period, .key = vfb_backend_key,
+                                              .motion = vfb_backend_motion };
+    vnc_init(a.vnc, guest_name, &screen);
     struct timespec last_tick;
     clock_gettime(CLOCK_MONOTONIC, &last_tick);
 
     for (;;) {
-        struct pollfd pfd[3 + SERIAL_PTY_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
-        struct client *owner[3 + SERIAL_PTY_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
+        struct pollfd pfd[3 + SERIAL_PTY_POLLFDS + VFB_POLLFDS + VNC_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
+        struct client *owner[3 + SERIAL_PTY_POLLFDS + VFB_POLLFDS + VNC_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
         unsigned n = 0;
         int con_i = -1, qd_i = -1, xs_i = (int)n;
         pfd[n] = (struct pollfd){.fd = xs_fileno(xs), .events = POLLIN};
@@ -339,6 +372,12 @@ int main(int argc, char **argv)
         }
         unsigned first_serial = n, nserial = serial_pty_pollfds(pfd + n);
         for (unsigned i = 0; i < nserial; i++)
+            owner[n++] = 0;
+        unsigned first_vfb = n, nvfb = vfb_backend_pollfds(pfd + n);
+        for (unsigned i = 0; i < nvfb; i++)
+            owner[n++] = 0;
+        unsigned first_vnc = n, nvnc = vnc_pollfds(pfd + n);
+        for (unsigned i = 0; i < nvnc; i++)
             owner[n++] = 0;
         unsigned first_listen = n;
         for (unsigned i = 0; i < a.nlisten; i++) {
@@ -369,6 +408,8 @@ int main(int argc, char **argv)
             console_drain(&con); /* also on the 1 s tick: a kick may come before the bind */
         }
         serial_pty_handle(pfd + first_serial, nserial);
+        vfb_backend_handle(pfd + first_vfb, nvfb);
+        vnc_handle(pfd + first_vnc, nvnc);
         /* a vbd or console appeared or went, or a frontend changed state: a watch fired */
         bool rescan = tick;
         if (pfd[xs_i].revents & POLLIN) {
@@ -381,6 +422,7 @@ int main(int argc, char **argv)
         if (rescan) {
             qdisk_scan();
             serial_pty_scan();
+            vfb_backend_scan();
         }
         if (qd_i >= 0 && (pfd[qd_i].revents & POLLIN))
             qdisk_serve(true);

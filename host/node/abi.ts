@@ -33,6 +33,7 @@ export const IMPORTS = {
   now_hi: { params: [], result: "i32", capability: "timer" },
   platform: { params: ["kind","a","b"], result: null, capability: "platform" },
   chr_send: { params: ["ptr","len"], result: null, capability: "chr" },
+  chr_rx_room: { params: ["room"], result: null, capability: "chr" },
   blk_info: { params: ["unit","what"], result: "i32", capability: "blk" },
   blk_submit: { params: ["unit","op","lba_lo","lba_hi","ptr","sectors","tag"], result: "i32", capability: "blk" },
   net_send: { params: ["ptr","len"], result: null, capability: "net" },

@@ -69,6 +69,11 @@ export class DeviceInstance {
   /** Current level of each irq_set pin. */
   readonly irqLevels = new Map<number, number>();
   readonly timers = new Map<number, number>();
+  /** Received bytes not yet delivered (chr flow control, runtime.ts) and the room the device
+   *  last reported through chr_rx_room (-1: never reported, no flow control). */
+  chrQueue: number[] = [];
+  chrRoom = -1;
+  chrPumpQueued = false;
 
   constructor(
     readonly name: string,

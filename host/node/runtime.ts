@@ -43,6 +43,10 @@ const LEVEL_NAMES = ["error", "warn", "info", "debug"];
 const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffffffff];
 const TWO32 = 0x1_0000_0000;
 
+/** Received bytes that may wait for a chr device's receiver (runtime/core: CORE_CHR_QUEUE is
+ *  smaller; its platforms keep the rest in their own rings). */
+const CHR_QUEUE_LIMIT = 65536;
+
 export class StubdomRuntime {
   readonly devices: DeviceInstance[] = [];
   readonly ranges = new RangeTable<DeviceInstance>();
@@ -283,6 +287,35 @@ export class StubdomRuntime {
     for (let n = 0; this.deferred.length && n < 100000; n++) this.deferred.shift()!();
   }
 
+  // --- receive flow control for chr devices (runtime/core/chr.c does the same natively) ------
+
+  /** Bytes a chr backend received: queued (at most CHR_QUEUE_LIMIT waiting; beyond that the
+   *  line drops them, once logged), then delivered as far as the device's room allows. */
+  chrInput(dev: DeviceInstance, bytes: Uint8Array): void {
+    if (dev.failed) return;
+    const take = Math.min(bytes.length, CHR_QUEUE_LIMIT - dev.chrQueue.length);
+    for (let i = 0; i < take; i++) dev.chrQueue.push(bytes[i]!);
+    if (take < bytes.length) this.logOnce(`${dev.name}:chr-queue`, `${dev.name}: ${bytes.length - take} received byte(s) dropped: ${CHR_QUEUE_LIMIT} already wait for the device's receiver`);
+    this.chrPump(dev);
+  }
+
+  /** After the current device call: the device reported new room through chr_rx_room. */
+  deferChrPump(dev: DeviceInstance): void {
+    if (dev.chrPumpQueued || !dev.chrQueue.length) return;
+    dev.chrPumpQueued = true;
+    this.defer(() => { dev.chrPumpQueued = false; this.chrPump(dev); });
+  }
+
+  private chrPump(dev: DeviceInstance): void {
+    for (let pass = 0; dev.chrQueue.length && pass < CHR_QUEUE_LIMIT && !dev.failed; pass++) {
+      const n = dev.chrRoom < 0 ? dev.chrQueue.length : Math.min(dev.chrRoom, dev.chrQueue.length);
+      if (!n) return;
+      const bytes = Uint8Array.from(dev.chrQueue.splice(0, n));
+      if (dev.chrRoom >= 0) dev.chrRoom -= n; // until the device says otherwise
+      this.deliverEvent(dev, EVENT.CHR_RX, bytes, 0);
+    }
+  }
+
   /** Delivers a backend event to a device (payload staged into its memory when given). */
   deliverEvent(dev: DeviceInstance, kind: number, payload: Uint8Array | null, arg: number, arg2 = 0): void {
     const during = (): string => `dev_event kind ${kind}${payload ? ` (${payload.length} bytes)` : ` arg ${arg}`}`;
@@ -445,6 +478,11 @@ export class StubdomRuntime {
         if (!inMem(ptr, len) || !spec.chr) return;
         spec.chr.write(mem().slice(ptr >>> 0, (ptr >>> 0) + (len >>> 0)));
       },
+      chr_rx_room(room) {
+        const dev = getDev();
+        dev.chrRoom = room < 0 ? 0 : room;
+        rt.deferChrPump(dev);
+      },
       blk_info(unit, what) {
         const b = spec.blk?.[unit];
         if (!b) return what === BLK_INFO.FLAGS ? 0 : 0;
@@ -524,7 +562,7 @@ export class StubdomRuntime {
   }
 
   private subscribeBackends(dev: DeviceInstance, spec: DeviceSpec): void {
-    if (spec.chr) spec.chr.onReceive = (bytes) => this.deliverEvent(dev, EVENT.CHR_RX, bytes, 0);
+    if (spec.chr) spec.chr.onReceive = (bytes) => this.chrInput(dev, bytes);
     if (spec.net) spec.net.onReceive = (frame) => this.deliverEvent(dev, EVENT.NET_RX, frame, 0);
     spec.blk?.forEach((b, unit) => { b.onMediaChange = () => this.deliverEvent(dev, EVENT.BLK_MEDIA, null, unit); });
   }

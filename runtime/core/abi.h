@@ -81,6 +81,7 @@
 /*   [timer] int32_t now_hi(void); */
 /*   [platform] void platform(int32_t kind, int32_t a, int32_t b); */
 /*   [chr] void chr_send(int32_t ptr, int32_t len); */
+/*   [chr] void chr_rx_room(int32_t room); */
 /*   [blk] int32_t blk_info(int32_t unit, int32_t what); */
 /*   [blk] int32_t blk_submit(int32_t unit, int32_t op, int32_t lba_lo, int32_t lba_hi, int32_t ptr, int32_t sectors, int32_t tag); */
 /*   [net] void net_send(int32_t ptr, int32_t len); */

@@ -26,6 +26,7 @@
 #define CORE_MAX_BLK 4
 #define CORE_MAX_VRAM 4
 #define CORE_MAX_REP 65536
+#define CORE_CHR_QUEUE 2048 /* received bytes waiting for a chr device's room (chr.c) */
 
 /* The hypervisor as the device model sees it (host/node/hypervisor.ts): on Xen these are dm_op
  * calls and event-channel sends; runtime/posix implements them with its simulator. */
@@ -109,6 +110,12 @@ struct core_device {
     unsigned npins_high;
     struct { int32_t region; uint32_t ptr, len; } vram[CORE_MAX_VRAM];
     unsigned nvram;
+    /* received bytes not yet delivered (chr.c), and the room the device last reported through
+     * chr_rx_room (-1: never reported, no flow control) */
+    int32_t chr_room;
+    bool chr_pump_queued;
+    uint32_t chr_head, chr_len;
+    uint8_t chr_queue[CORE_CHR_QUEUE];
 };
 
 /* What a device call was serving, formatted only when it traps. */
@@ -200,6 +207,13 @@ void core_advance(struct core *rt, uint64_t now_ns);
 uint64_t core_next_deadline(const struct core *rt);
 /* Runs queued backend completions. */
 void core_run_deferred(struct core *rt);
+
+/* Bytes a chr backend received for `dev` (a serial line's input): queued, and delivered as
+ * EVENT_CHR_RX as far as the room the device reports with chr_rx_room allows (all at once for
+ * a device that never reports). Returns how many were taken: at most core_chr_space(dev); the
+ * caller keeps the rest (and so pushes back on its own source). */
+uint32_t core_chr_input(struct core *rt, struct core_device *dev, const uint8_t *bytes, uint32_t len);
+uint32_t core_chr_space(const struct core_device *dev);
 
 /* A backend event for a device; `payload` (may be NULL) is staged through dev_alloc. */
 void core_deliver_event(struct core *rt, struct core_device *dev, int kind, const uint8_t *payload,

@@ -304,6 +304,7 @@ int core_add_device(struct core *rt, const struct core_device_spec *spec, char *
         return -1;
     }
     memset(dev, 0, sizeof(*dev));
+    dev->chr_room = -1;
     struct fmt nf;
     fmt_init(&nf, dev->name, sizeof dev->name);
     fmt_str(&nf, spec->name);

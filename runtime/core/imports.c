@@ -249,6 +249,14 @@ void Z_hostZ_chr_send(HOST, uint32_t ptr, uint32_t len)
     b->write(b->ctx, mem_at(h->dev, ptr), len);
 }
 
+/* The device's receiver can take `room` more bytes: queued input follows after this call. */
+void Z_hostZ_chr_rx_room(HOST, uint32_t room)
+{
+    need(h, CORE_CAP_CHR);
+    h->dev->chr_room = (int32_t)room < 0 ? 0 : (int32_t)room;
+    core_defer_chr_pump(h->rt, h->dev);
+}
+
 void Z_hostZ_net_send(HOST, uint32_t ptr, uint32_t len)
 {
     need(h, CORE_CAP_NET);

@@ -51,4 +51,9 @@ void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, 
 /* true when [ptr, ptr+len) lies in the device's memory (host/node's inMem: ptr, len >= 0) */
 int core_in_mem(struct core_device *dev, int32_t ptr, int32_t len);
 
+/* Delivers what the device's room allows of its queued received bytes (chr.c). */
+void core_chr_pump(struct core *rt, struct core_device *dev);
+/* Schedules a pump after the current device call (chr_rx_room reported new room). */
+void core_defer_chr_pump(struct core *rt, struct core_device *dev);
+
 #endif

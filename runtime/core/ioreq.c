@@ -243,13 +243,30 @@ void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, 
     d->status = status;
 }
 
+#define DEFERRED_CHR_PUMP (-1)
+
+void core_defer_chr_pump(struct core *rt, struct core_device *dev)
+{
+    if (dev->chr_pump_queued || !dev->chr_len)
+        return;   /* one pending pump is enough; nothing queued, nothing to pump */
+    if (rt->ndeferred == CORE_MAX_DEFERRED)
+        return;   /* the next received byte pumps again */
+    dev->chr_pump_queued = true;
+    rt->deferred[rt->ndeferred++] = (struct core_deferred){.kind = DEFERRED_CHR_PUMP, .dev = dev};
+}
+
 void core_run_deferred(struct core *rt)
 {
     for (unsigned n = 0; rt->ndeferred && n < 100000; n++) {
         struct core_deferred d = rt->deferred[0];
         for (unsigned i = 1; i < rt->ndeferred; i++) rt->deferred[i - 1] = rt->deferred[i];
         rt->ndeferred--;
-        core_deliver_event(rt, d.dev, d.kind, 0, 0, d.tag, d.status);
+        if (d.kind == DEFERRED_CHR_PUMP) {
+            d.dev->chr_pump_queued = false;
+            core_chr_pump(rt, d.dev);
+        } else {
+            core_deliver_event(rt, d.dev, d.kind, 0, 0, d.tag, d.status);
+        }
     }
 }
 

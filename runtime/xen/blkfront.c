@@ -231,6 +231,10 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     rc |= xs_write(path, val);
     snprintf(path, sizeof path, "%s/protocol", node);
     rc |= xs_write(path, "x86_64-abi");
+    /* Every request uses the same 11 bounce pages: blkback may keep them mapped (persistent
+     * grants) instead of mapping and unmapping each segment of each request in dom0. */
+    snprintf(path, sizeof path, "%s/feature-persistent", node);
+    rc |= xs_write(path, "1");
     snprintf(path, sizeof path, "%s/state", node);
     rc |= xs_write(path, "3");
     if (rc) {

@@ -14,6 +14,8 @@
 #include "modfile.h"
 #include "netfront.h"
 #include "serial.h"
+#include "vfb.h"
+#include "vkbd.h"
 #include "platform.h"
 #include "time.h"
 #include "vram.h"
@@ -206,20 +208,25 @@ static const struct core_guest_mem ram = { .read = mem_read, .write = mem_write 
 
 /* ---- backends ---- */
 
-/* The VGA: no display protocol yet; damage marks the text screen for the next dump. */
+/* The VGA: its surface and damage go to the vfb (vnc=1) when there is one; the text screen is
+ * dumped to the log either way (dump_text_screen). */
 static bool vga_damaged;
 static uint64_t vga_damage_count;
 static void set_surface(void *ctx, int kind, uint32_t w, uint32_t h, uint32_t stride, const uint8_t *pixels)
 {
-    (void)ctx, (void)stride, (void)pixels;
+    (void)ctx;
     printk("vga: surface kind %d %ux%u\n", kind, w, h);
     vga_damaged = true;
+    if (vfb_connected())
+        vfb_display()->set_surface(0, kind, w, h, stride, pixels);
 }
 static void damage(void *ctx, int32_t x, int32_t y, int32_t w, int32_t h)
 {
-    (void)ctx, (void)x, (void)y, (void)w, (void)h;
+    (void)ctx;
     vga_damaged = true;
     vga_damage_count++;
+    if (vfb_connected())
+        vfb_display()->damage(0, x, y, w, h);
 }
 static struct core_display_backend display = { .set_surface = set_surface, .damage = damage };
 
@@ -343,7 +350,26 @@ static void connect_nic(char *mac, size_t size)
         mac[0] = 0;
 }
 
-static struct core_device *vga_dev, *nic_dev;
+static struct core_device *vga_dev, *nic_dev, *ps2_dev;
+
+/* The vfb's frames and the vkbd's input (vnc=1). */
+static void vga_refresh(void)
+{
+    if (vga_dev && !vga_dev->failed)
+        core_deliver_event(&rt, vga_dev, STUBDOM_EVENT_DISPLAY_REFRESH, 0, 0, 0, 0);
+}
+static void vkbd_key(uint32_t code, bool pressed)
+{
+    if (ps2_dev)
+        core_deliver_event(&rt, ps2_dev, STUBDOM_EVENT_KEY, 0, 0, (int32_t)code, pressed ? 1 : 0);
+}
+static void vkbd_mouse(int32_t dx, int32_t dy, int32_t dz, uint32_t buttons)
+{
+    if (ps2_dev)
+        core_deliver_event(&rt, ps2_dev, STUBDOM_EVENT_MOUSE, 0, 0, (int32_t)(((uint32_t)dx & 0xffff) | ((uint32_t)dy << 16)),
+                           (int32_t)((buttons & 7) | (((uint32_t)dz & 0xff) << 8)));
+}
+static const struct vkbd_sink vkbd_sink = { .key = vkbd_key, .mouse = vkbd_mouse };
 
 static void nic_rx(void *ctx, const uint8_t *frame, uint32_t len)
 {
@@ -385,6 +411,11 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         printk("devices: no memory above the image for the devices: raise stubdomain_memory\n");
         return -1;
     }
+    /* vnc=1: the framebuffer comes off the top of the devices' memory (page aligned) */
+    uintptr_t fb_at = ((uintptr_t)core_arena + core_arena_len - VFB_BYTES) & ~(uintptr_t)(PAGE_SIZE - 1);
+    if (core_arena_len > VFB_BYTES + (48u << 20) && !vfb_connect((uint8_t *)fb_at))
+        core_arena_len = fb_at - (uintptr_t)core_arena;
+    vkbd_connect();
     memset(core_arena, 0, core_arena_len);
     static const struct core_options opts = { .on_failure = on_failure };
     core_init(&rt, &hv, &ram, &opts, core_arena, core_arena_len);
@@ -467,6 +498,8 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         ok++;
         if (!strcmp(spec.module, "e1000"))
             nic_dev = core_device_by_name(&rt, spec.name);
+        if (!strcmp(spec.module, "ps2"))
+            ps2_dev = core_device_by_name(&rt, spec.name);
         if (!strcmp(spec.module, "uart") && !uart_attached) {   /* console 3 is COM1 */
             serial_attach(&rt, core_device_by_name(&rt, spec.name));
             uart_attached = true;
@@ -554,6 +587,8 @@ void devices_service(void)
     core_run_deferred(&rt);
     uint64_t now = time_ns();
     serial_service(now);
+    vkbd_service(&vkbd_sink);
+    vfb_service(now, vga_refresh);
     if (now >= next_dump) {
         next_dump = now + 1000000000ULL;
         vga_damaged = false;
@@ -569,8 +604,9 @@ uint64_t devices_next_deadline(void)
     uint64_t x = d == UINT64_MAX ? UINT64_MAX : t0 + d;
     if (vga_dev)
         x = x < next_dump ? x : next_dump;
-    uint64_t s = serial_next_deadline();
-    return x < s ? x : s;
+    uint64_t s = serial_next_deadline(), f = vfb_next_deadline();
+    x = x < s ? x : s;
+    return x < f ? x : f;
 }
 
 void devices_report(void)
@@ -582,6 +618,8 @@ void devices_report(void)
     printk("devices: %lu synchronous ioreqs, %lu buffered; cmos: %lu ioreqs; vga damage %lu\n",
            rt.stats.ioreqs, rt.stats.buffered, cmos_ioreqs, vga_damage_count);
     serial_report();
+    vfb_report();
+    vkbd_report();
     if (nic_ok)
         printk("netfront %s: %lu frames sent, %lu dropped, %lu errors; %lu received, %lu dropped\n", nic.node,
                nic.tx_frames, nic.tx_dropped, nic.tx_errors, nic.rx_frames, nic.rx_dropped);

@@ -71,11 +71,6 @@ void pvcons_write(struct pvcons *c, const uint8_t *bytes, uint32_t len)
     evtchn_notify(c->port);
 }
 
-bool pvcons_has_input(const struct pvcons *c)
-{
-    return c->ring && READ_ONCE(c->ring->in_prod) != c->ring->in_cons;
-}
-
 uint32_t pvcons_read(struct pvcons *c, uint8_t *buf, uint32_t max)
 {
     struct xencons_interface *r = c->ring;

@@ -27,7 +27,5 @@ int pvcons_connect(struct pvcons *c, const char *node);
 void pvcons_write(struct pvcons *c, const uint8_t *bytes, uint32_t len);
 /* Takes at most `max` bytes the backend sent us (typed into `xl console`). */
 uint32_t pvcons_read(struct pvcons *c, uint8_t *buf, uint32_t max);
-/* Whether input is waiting. */
-bool pvcons_has_input(const struct pvcons *c);
 
 #endif

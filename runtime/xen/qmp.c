@@ -94,10 +94,44 @@ static size_t skip_ws(const char *s, size_t i, size_t end)
     return i;
 }
 
+/* The string value of `name` in the JSON object s[i..end) (one level, as QMP's "arguments"),
+ * unescaped (\" \\ \/ only; other escapes are kept as written); "" when absent. */
+static void object_string(const char *s, size_t i, size_t end, const char *name, char *out, size_t outlen)
+{
+    out[0] = 0;
+    if (i >= end || s[i] != '{')
+        return;
+    size_t nlen = strlen(name);
+    i = skip_ws(s, i + 1, end);
+    while (i < end && s[i] == '"') {
+        size_t kend = skip_string(s, i, end);
+        int match = kend - i - 2 == nlen && !memcmp(s + i + 1, name, nlen);
+        i = skip_ws(s, kend, end);
+        if (i >= end || s[i] != ':')
+            return;
+        i = skip_ws(s, i + 1, end);
+        size_t vend = skip_value(s, i, end);
+        if (match && s[i] == '"') {
+            size_t o = 0;
+            for (size_t k = i + 1; k + 1 < vend && o + 1 < outlen; k++) {
+                if (s[k] == '\\' && k + 2 < vend && (s[k + 1] == '"' || s[k + 1] == '\\' || s[k + 1] == '/'))
+                    k++;
+                out[o++] = s[k];
+            }
+            out[o] = 0;
+            return;
+        }
+        i = skip_ws(s, vend, end);
+        if (i < end && s[i] == ',')
+            i = skip_ws(s, i + 1, end);
+    }
+}
+
 static void handle_object(struct qmp *q, const char *s, size_t len)
 {
     char cmd[64] = "";
     char id[128] = "";
+    size_t args = 0, args_end = 0;
     size_t i = skip_ws(s, 1, len);   /* s[0] == '{' */
     while (i < len && s[i] == '"') {
         size_t kend = skip_string(s, i, len);
@@ -114,6 +148,8 @@ static void handle_object(struct qmp *q, const char *s, size_t len)
                 n = sizeof cmd - 1;
             memcpy(cmd, s + i + 1, n);
             cmd[n] = 0;
+        } else if (klen == 9 && !memcmp(key, "arguments", 9)) {
+            args = i, args_end = vend;
         } else if (klen == 2 && !memcmp(key, "id", 2)) {
             size_t n = vend - i;
             if (n >= sizeof id)
@@ -149,7 +185,19 @@ static void handle_object(struct qmp *q, const char *s, size_t len)
     } else if (!strcmp(cmd, "query-chardev")) {
         emit(q, "{\"return\": []");   /* no character devices with ttys (libxl: serial/N/tty) */
     } else if (!strcmp(cmd, "query-vnc")) {
-        emit(q, "{\"return\": {\"enabled\": false}");
+        char host[64], service[16], buf[200];
+        if (q->hooks && q->hooks->vnc && q->hooks->vnc(host, sizeof host, service, sizeof service)) {
+            snprintf(buf, sizeof buf, "{\"return\": {\"enabled\": true, \"host\": \"%s\", \"service\": \"%s\", "
+                     "\"family\": \"ipv4\", \"auth\": \"none\", \"clients\": []}", host, service);
+            emit(q, buf);
+        } else {
+            emit(q, "{\"return\": {\"enabled\": false}");
+        }
+    } else if (!strcmp(cmd, "change-vnc-password") && q->hooks && q->hooks->vnc_password) {
+        char pw[64];
+        object_string(s, args, args_end, "password", pw, sizeof pw);
+        q->hooks->vnc_password(pw);
+        emit(q, "{\"return\": {}");
     } else if (!strcmp(cmd, "query-cpus-fast")) {
         unsigned n = q->hooks && q->hooks->nr_vcpus ? q->hooks->nr_vcpus() : 1;
         char buf[160];

@@ -12,6 +12,10 @@
 struct qmp_hooks {
     unsigned (*nr_vcpus)(void);   /* online vCPUs of the guest, for query-cpus-fast */
     void (*on_cont)(void);        /* `cont`: the toolstack is about to unpause the guest */
+    /* query-vnc (the dom0 helper's VNC server): 1 and the address it listens on, or 0 = none */
+    int (*vnc)(char *host, size_t hlen, char *service, size_t slen);
+    /* change-vnc-password (libxl sends it when the guest's config has vncpasswd) */
+    void (*vnc_password)(const char *password);
 };
 
 struct qmp {

@@ -2,7 +2,7 @@
  * "serial: <line>" lines (console 0, qemu-dm-<guest>.log in dom0) and, when the guest's xl
  * config has `serial=` (libxl then gives the stub domain console 3), byte for byte to console 3,
  * which `xl console <guest>` attaches to through the dom0 helper's pty. What is typed there goes
- * back to the UART's receiver, paced so that its 16-byte FIFO does not overrun. */
+ * back to the UART's receiver through runtime/core's receive flow control (serial.c). */
 #ifndef XEN_SERIAL_H
 #define XEN_SERIAL_H
 

@@ -91,6 +91,9 @@ export declare function platform(kind: i32, a: i32, b: i32): void;
 // capability: chr
 @external("host", "chr_send")
 export declare function chr_send(ptr: usize, len: i32): void;
+// capability: chr
+@external("host", "chr_rx_room")
+export declare function chr_rx_room(room: i32): void;
 // capability: blk
 @external("host", "blk_info")
 export declare function blk_info(unit: i32, what: i32): i32;

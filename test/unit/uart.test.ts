@@ -3,6 +3,7 @@
 import { strict as assert } from "node:assert";
 import { createMachine, type Machine } from "../../host/node/machine.ts";
 import { ConsoleBackend } from "../../host/node/backends/console.ts";
+import { EVENT } from "../../host/node/abi.ts";
 
 const COM1 = 0x3f8;
 const RBR = COM1, THR = COM1, DLL = COM1, IER = COM1 + 1, DLM = COM1 + 1, IIR = COM1 + 2, FCR = COM1 + 2;
@@ -17,6 +18,12 @@ function uart(config = "base=0x3f8"): { m: Machine; con: ConsoleBackend } {
   const con = new ConsoleBackend();
   const m = createMachine([{ name: "uart", config, irqs: [{ isa: IRQ }], chr: con }]);
   return { m, con };
+}
+
+/** Bytes straight into the receiver, as a backend that ignores chr_rx_room would send them (the
+ *  console backend goes through the runtime's flow control and never overruns the receiver). */
+function wire(m: Machine, text: string): void {
+  m.rt.deliverEvent(m.rt.device("uart"), EVENT.CHR_RX, Uint8Array.from(text, (c) => c.charCodeAt(0)), 0);
 }
 
 /** createMachine must refuse the config; returns what the device logged. */
@@ -205,9 +212,9 @@ describe("uart: receive", () => {
   });
 
   it("16450 mode: a second byte before the read overruns (OE) and replaces RBR", () => {
-    const { m, con } = uart();
+    const { m } = uart();
     const g = m.guest;
-    con.type("ab");
+    wire(m, "ab");
     assert.equal(g.inb(LSR), 0x63);
     assert.equal(g.inb(LSR), 0x61, "reading LSR clears OE");
     assert.equal(g.inb(RBR), 0x62);
@@ -216,16 +223,53 @@ describe("uart: receive", () => {
   });
 
   it("FIFO mode: 16 bytes fit, the 17th overruns and is dropped", () => {
-    const { m, con } = uart();
+    const { m } = uart();
     const g = m.guest;
     g.outb(FCR, 0x01);
-    con.type("ABCDEFGHIJKLMNOPQ");
+    wire(m, "ABCDEFGHIJKLMNOPQ");
     assert.equal(g.inb(LSR), 0x63);
     assert.equal(g.inb(LSR), 0x61);
     let got = "";
     for (let i = 0; i < 20 && (g.inb(LSR) & 1); i++) got += String.fromCharCode(g.inb(RBR));
     assert.equal(got, "ABCDEFGHIJKLMNOP");
     assert.equal(g.inb(RBR), 0, "an empty FIFO reads 0");
+  });
+
+  it("flow control: a 40-byte paste in FIFO mode fills the FIFO, waits, and arrives whole, no overrun", () => {
+    const { m, con } = uart();
+    const g = m.guest;
+    g.outb(FCR, 0x01);
+    const text = "The quick brown fox jumps over the lazy.";
+    con.type(text);
+    let got = "";
+    for (let i = 0; i < 200 && got.length < text.length; i++) {
+      const lsr = g.inb(LSR);
+      assert.equal(lsr & 0x02, 0, "never an overrun");
+      if (lsr & 1) got += String.fromCharCode(g.inb(RBR));
+    }
+    assert.equal(got, text);
+  });
+
+  it("flow control: in 16450 mode one byte at a time, each after the previous was read", () => {
+    const { m, con } = uart();
+    const g = m.guest;
+    con.type("abc");
+    assert.equal(g.inb(LSR), 0x61, "DR, no OE");
+    assert.equal(g.inb(RBR), 0x61);
+    assert.equal(g.inb(LSR), 0x61, "the next byte came after the read");
+    assert.equal(g.inb(RBR), 0x62);
+    assert.equal(g.inb(RBR), 0x63);
+    assert.equal(g.inb(LSR), 0x60);
+  });
+
+  it("flow control: input typed before the FIFO is enabled waits for the room it reports", () => {
+    const { m, con } = uart();
+    const g = m.guest;
+    con.type("0123456789ABCDEFGHIJ"); // 16450 mode: only "0" goes in
+    g.outb(FCR, 0x07); // FIFO on, both FIFOs reset: the held byte is gone, 16 bytes of room
+    let got = "";
+    for (let i = 0; i < 40 && (g.inb(LSR) & 1); i++) got += String.fromCharCode(g.inb(RBR));
+    assert.equal(got, "123456789ABCDEFGHIJ", "what waited arrives, in order, none lost to an overrun");
   });
 
   for (const [bits, level] of [[0x00, 1], [0x40, 4], [0x80, 8], [0xc0, 14]] as const) {
@@ -392,7 +436,7 @@ describe("uart: interrupts", () => {
     g.outb(FCR, 0x01);
     g.outb(MCR, 0x10); // loopback: MSR inputs change -> deltas (modem status source)
     g.outb(MCR, 0x00);
-    con.type("x".repeat(17)); // data at trigger, and an overrun
+    wire(m, "x".repeat(17)); // data at trigger, and an overrun
     g.wait(TIMEOUT_NS + 1000); // timeout
     g.outb(IER, 0x0f); // THRI rising edge: THRE pending too
     assert.equal(g.inb(IIR), 0xc6, "line status first");
@@ -462,15 +506,25 @@ describe("uart: modem status and loopback", () => {
     assert.equal(g.inb(LSR), 0x60);
   });
 
-  it("loopback disconnects the serial input: backend bytes are dropped", () => {
+  it("loopback disconnects the serial input: bytes from a backend that ignores the room are dropped", () => {
     const { m, con } = uart();
     m.guest.outb(MCR, 0x10);
-    con.type("lost");
+    wire(m, "lost");
     assert.equal(m.guest.inb(LSR), 0x60);
     assert.ok(m.logs.some((l) => /dropped: loopback/.test(l.text)));
     m.guest.outb(MCR, 0x00);
     con.type("k");
     assert.equal(m.guest.inb(RBR), 0x6b);
+  });
+
+  it("loopback: the console's input waits (room 0) and arrives once loopback ends", () => {
+    const { m, con } = uart();
+    m.guest.outb(MCR, 0x10);
+    con.type("held");
+    assert.equal(m.guest.inb(LSR), 0x60, "nothing received in loopback");
+    assert.ok(!m.logs.some((l) => /dropped/.test(l.text)));
+    m.guest.outb(MCR, 0x00);
+    assert.equal(m.guest.inb(RBR), 0x68, "'h' once the line is connected again");
   });
 });
 

@@ -11,14 +11,19 @@ XL=/usr/lib/xen-4.17/bin/xl
 # a wait loop early)
 now() { read -r _u _ < /proc/uptime; echo "${_u%%.*}"; }
 # wait_console DOMID REGEX SECONDS: polls Xen's console ring (xl dmesg) for a "(dN) ..." line.
-wait_console() {
-  end=$(( $(now) + $3 ))
+wait_console() {   # (every 2 s: each look starts xl and grep)
+  end=$(( $(now) + $3 )); beat=$(( $(now) + 30 ))
   while [ "$(now)" -lt "$end" ]; do
     $XL dmesg 2>/dev/null | grep -qE "^\(d$1\).*$2" && return 0
-    sleep 1
+    [ "$(now)" -ge "$beat" ] && { echo "@@ WAITING d$1 $(up)"; beat=$(( $(now) + 30 )); }
+    sleep 2
   done
   return 1
 }
+# wait_file FILE REGEX SECONDS: dom0 uptime when FILE first has a line matching REGEX, else "-".
+# (test/xen/wait_for.c: no process started per look; a heartbeat line every 30 s for run.sh's
+# hang watchdog, on stderr, which is dom0's console)
+wait_file() { /stubtest/wait_for "$1" "$2" "$3"; }
 # dm_of DOMID: "PID RSS-KiB command line" of the dom0 device-model process libxl started for
 # DOMID (it records the pid in xenstore); nothing when there is none or it is gone.
 dm_of() {
@@ -101,11 +106,7 @@ grep -iE 'qmp|error' /tmp/list-l.err | head -5 | sed 's/^/@@ LIST-L-ERR /'
 # Let the firmware boot our disk: SeaBIOS says "Booting from Hard Disk" (Xen's console), the boot
 # sector then prints over our UART (the stub domain's console log, "serial: ...").
 [ -n "$G" ] && wait_console "$G" 'Booting from Hard Disk|No bootable device' 150 && echo "@@ T guest-firmware-done $(up)" || echo "@@ GUEST-TIMEOUT"
-end=$(( $(now) + 60 )); [ -n "$G" ] || end=0
-while [ "$(now)" -lt "$end" ]; do
-  grep -q 'IRQ 4 from our UART' /var/log/xen/qemu-dm-hvm1.log 2>/dev/null && break
-  sleep 1
-done
+[ -n "$G" ] && wait_file /var/log/xen/qemu-dm-hvm1.log 'IRQ 4 from our UART' 60 > /dev/null
 echo "@@ T guest-serial-done $(up)"
 sleep 3   # one more text-screen dump
 $XL list 2>&1 | sed 's/^/@@ XLLIST1 /'
@@ -138,11 +139,7 @@ if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
   P=$($XL domid hvm2 2>/dev/null)
   echo "@@ PEER-DOMID $P"
   wait_console "$P" 'Booting from Hard Disk|No bootable device' 180 && echo "@@ T peer-firmware-done $(up)" || echo "@@ PEER-TIMEOUT"
-  end=$(( $(now) + 60 ))
-  while [ "$(now)" -lt "$end" ]; do
-    grep -q 'IRQ 4 from our UART' /tmp/hvm2-serial.log 2>/dev/null && break
-    sleep 1
-  done
+  wait_file /tmp/hvm2-serial.log 'IRQ 4 from our UART' 60 > /dev/null
   echo "@@ T peer-serial-done $(up)"
   tr -d '\r' < /tmp/hvm2-serial.log 2>/dev/null | head -5 | sed 's/^/@@ PEER-SERIAL /' 
   echo "@@ PEER-QEMU $(dm_of "$P")" | cut -c1-160
@@ -154,15 +151,6 @@ fi
 # Linux, console on ttyS0, cdrom.iso as its CD) with our stub domain; its init's lines arrive
 # on our UART. Then the same guest with qemu-xen in dom0 as the peer (no nic: it has no wire).
 # Both are timed on dom0's clock by polling their serial output.
-# wait_file FILE REGEX SECONDS: dom0 uptime when FILE first has a line matching REGEX, else "-".
-wait_file() {
-  end=$(( $(now) + $3 ))
-  while [ "$(now)" -lt "$end" ]; do
-    grep -qE "$2" "$1" 2>/dev/null && { up; return 0; }
-    sleep 1
-  done
-  echo "-"; return 1
-}
 linux_guest() {  # NAME CFG SERIAL-FILE INIT-SECONDS: create, time "init start" and "checks done"
   echo "@@ T $1-create-start $(up)"
   $XL debug-keys t
@@ -174,7 +162,7 @@ linux_guest() {  # NAME CFG SERIAL-FILE INIT-SECONDS: create, time "init start" 
 }
 if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   LOOP3=$(losetup -f --show /stubtest/linux.img)
-  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' /tmp/hvm1.cfg > /tmp/hvm3.cfg
+  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' -e 's/^vnc = 0/vnc = 1/' /tmp/hvm1.cfg > /tmp/hvm3.cfg
   cat >> /tmp/hvm3.cfg <<CFG
 # the CD: libxl 4.17 gives an HVM guest's CD a qdisk backend, which our dom0 helper serves
 disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/stubtest/cdrom.iso" ]
@@ -182,28 +170,48 @@ disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc
 vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]
 # COM1 as a pty: libxl gives the stub domain console 3 for it, which `xl console hvm3` attaches to
 serial = "pty"
+# vnc = 1 (above): libxl gives the stub domain a vfb and a vkbd; the helper serves them over VNC
+vnclisten = "127.0.0.1"
 CFG
   linux_guest linux /tmp/hvm3.cfg /var/log/xen/qemu-dm-hvm3.log 900
   # What a user does: `xl console hvm3`, type a command into the guest's shell on ttyS0 (init
-  # leaves one there), read its answer. $((6*7)) makes the answer differ from the echo.
-  { sleep 3; printf 'echo XLCON-$((6*7))\r'; sleep 8; } | timeout 15 $XL console hvm3 > /tmp/xlcon.out 2>&1
+  # leaves one there), read its answer. $((6*7)) makes the answer differ from the echo. xenconsole
+  # reads its stdin only when it is a terminal: `script` gives it one.
+  { sleep 4; printf 'echo XLCON-$((6*7))\r'; sleep 8; } | timeout 20 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon.out 2>&1
   echo "@@ XLCON rc=$? $(tr -d '\r' < /tmp/xlcon.out | grep -a -c 'XLCON-42') lines with XLCON-42"
   tr -d '\r' < /tmp/xlcon.out | grep -a -E 'XLCON|login|#' | tail -4 | cut -c1-160 | sed 's/^/@@ XLCON-OUT /'
+  # What a VNC user does: look at the screen (our VGA -> the stub domain's vfb -> the helper's
+  # VNC server), and type on it (VNC -> vkbd -> our PS/2 keyboard): the guest's shell on ttyS0
+  # (through xl console) reads a line from tty1, the screen's console, and echoes it.
+  S3=$($XL domid hvm3-dm 2>/dev/null); G3=$($XL domid hvm3 2>/dev/null)
+  VPORT=$(xenstore-read /local/domain/$S3/console/vnc-port 2>/dev/null || xenstore-read /local/domain/$G3/console/vnc-port 2>/dev/null)
+  echo "@@ VNC-PORT ${VPORT:-none} (stub domain's console/vnc-port: $(xenstore-read /local/domain/$S3/console/vnc-port 2>&1), guest's: $(xenstore-read /local/domain/$G3/console/vnc-port 2>&1))"
+  if [ -n "$VPORT" ]; then
+    { sleep 4; printf 'read -t 60 x < /dev/tty1; echo "VNCKEY-[$x]"\r'; sleep 30; } | timeout 45 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon2.out 2>&1 &
+    XLC=$!
+    sleep 10
+    /stubtest/vnc_probe 127.0.0.1 "$VPORT" /tmp/vnc.ppm 'hello42\n' 2>&1 | sed 's/^/@@ VNC /'
+    wait $XLC
+    echo "@@ VNCKEY $(tr -d '\r' < /tmp/xlcon2.out | grep -a -c 'VNCKEY-\[hello42\]') lines with VNCKEY-[hello42]"
+    [ -s /tmp/vnc.ppm ] && gzip -9 < /tmp/vnc.ppm | base64 -w 76 | sed 's/^/@@ VNC-PPM /'
+  fi
   echo "@@ LINUX-DOMIDS guest=$($XL domid hvm3 2>/dev/null) stubdom=$($XL domid hvm3-dm 2>/dev/null)"
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: (GUEST-|CHECK |Linux version|Run /init|Kernel panic)|FAILED' | cut -c1-200 | head -60 | sed 's/^/@@ LINUX /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-TAIL /'
+  # the stub domain's own last lines (not the guest's serial output): what it did last
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -vE 'serial: |vga\|' | tail -25 | cut -c1-200 | sed 's/^/@@ LINUX-STUBDOM /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'netfront device/vif/[0-9]+: [^0-9]|netfront .*(not|no |cannot)|blkfront .*(vdev|not|no |cannot)|devices: guest|devices: [0-9]+ running|device (ide|e1000) ' | cut -c1-200 | head -14 | sed 's/^/@@ LINUX-NET /'
   # the stub domain's last counters: ioreqs, the UART's console 3, netfront, blkfront
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'devices: [0-9]+ synchronous|blkfront .*ring requests|console 3: |netfront .*frames sent' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-STATS /'
   # the dom0 helper's own log: its qdisk server (the CD) and QMP
-  grep -E 'qdisk|console [0-9]|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -12 | sed 's/^/@@ LINUX-HELPER /'
+  grep -E 'qdisk|console [0-9]|vfb|vkbd|vnc|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -12 | sed 's/^/@@ LINUX-HELPER /'
   ip -s link 2>/dev/null | grep -A5 -E '^[0-9]+: vif' | cut -c1-120 | sed 's/^/@@ LINUX-VIF /'
   $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
   $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
   if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
     cp /stubtest/linux.img /tmp/linux4.img
     LOOP4=$(losetup -f --show /tmp/linux4.img)
-    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e '/^serial = /d' -e "s|$LOOP3|$LOOP4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
+    sed -e 's/^name = "hvm3"/name = "hvm4"/' -e '/stubdom/d' -e '/^vif = /d' -e '/^serial = /d' -e 's/^vnc = 1/vnc = 0/' -e "s|$LOOP3|$LOOP4|" /tmp/hvm3.cfg > /tmp/hvm4.cfg
     echo 'serial = "file:/tmp/hvm4-serial.log"' >> /tmp/hvm4.cfg
     # bounded: this peer took over 400 s to reach init (loaded host), and once crashed dom0
     linux_guest peer-linux /tmp/hvm4.cfg /tmp/hvm4-serial.log 600

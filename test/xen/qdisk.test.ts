@@ -47,7 +47,7 @@ describe("xen: dom0 helper's qdisk backend (CDs)", function () {
     const out = run("handshake");
     assert.match(out, /ok info = cdrom \| read-only/);
   });
-  it("reads the requested sectors into each segment's page, nothing outside them", () => { run("read"); });
+  it("reads the requested sectors into each segment's page, nothing outside them; the pages stay mapped for the next request", () => { run("read"); });
   it("writes and flushes a writable vbd", () => { run("write"); });
   it("refuses writes to a read-only vbd, the image unchanged", () => { run("read-only"); });
   it("answers malformed requests with an error: past the end, wrapping sector, bad segments, foreign grant, unknown op", () => {
@@ -55,6 +55,7 @@ describe("xen: dom0 helper's qdisk backend (CDs)", function () {
     assert.equal(out.match(/: status /g)?.length, 11);
   });
   it("serves a full ring in one pass and ignores a frontend that overruns it", () => { run("ring-bounds"); });
+  it("keeps a frontend's pages mapped (32 at most; beyond, mapped per request), unmapped when the vbd ends", () => { run("many-pages"); });
   it("frontend Closing: backend Closed, ring unmapped, not reopened", () => { run("close"); });
   it("libxl's removal (backend Closing) and a vanished backend node both release the vbd", () => { run("libxl-removes"); });
   it("a missing image, qcow2, or a 32-bit ring is refused in words and Closed at once; an empty drive serves 0 sectors", () => {

@@ -145,8 +145,12 @@ static void case_read(void)
     check(!memcmp(fe_mem[1], want, 4096), "segment 0: sectors 24..31 of the image in page 1");
     check(!memcmp(fe_mem[2] + 2 * 512, want + 8 * 512, 4 * 512), "segment 1: sectors 32..35 in page 2 at sector 2");
     check(fe_mem[2][0] == 0xee && fe_mem[2][6 * 512] == 0xee, "nothing written outside segment 1's sectors");
-    check(live_maps == 1, "data pages unmapped after the request (%d mappings left)", live_maps);
+    check(live_maps == 3, "the ring and the two segment pages stay mapped (persistent: %d mappings)", live_maps);
     check(ring->req_event == prod + 1, "req_event asks for a kick at the next request");
+    push(BLKIF_OP_READ, 0, 2);
+    publish();
+    qdisk_serve(false);
+    check(response().status == BLKIF_RSP_OKAY && live_maps == 3, "the same pages again: no new mapping (%d)", live_maps);
 }
 
 static void case_write(void)
@@ -217,7 +221,34 @@ static void case_bad_requests(void)
         struct rsp s = response();
         check(s.id == 0x1000 + i && s.status == cases[i].want, "%s: status %d (want %d)", cases[i].what, s.status, cases[i].want);
     }
-    check(live_maps == 1, "no mapping left behind (%d)", live_maps);
+    check(live_maps == 2, "nothing mapped beyond the ring and page 1, kept for reuse (%d)", live_maps);
+}
+
+static void case_many_pages(void)
+{
+    connect(image, "r", "cdrom");
+    /* 40 distinct pages: the first 32 are kept mapped, the rest mapped per request and unmapped */
+    for (unsigned i = 0; i < 40; i++) {
+        if (i == 32) {   /* a ring holds 32 */
+            publish();
+            qdisk_serve(false);
+            for (unsigned k = 0; k < 32; k++)
+                check(response().status == BLKIF_RSP_OKAY, "request %u", k);
+        }
+        struct req *r = push(BLKIF_OP_READ, i, 1);
+        r->seg[0].gref = 1 + i;
+    }
+    publish();
+    qdisk_serve(false);
+    for (unsigned i = 32; i < 40; i++)
+        check(response().status == BLKIF_RSP_OKAY, "request %u (a page beyond the 32 kept)", i);
+    check(live_maps == 1 + 32, "32 pages kept, the others unmapped after their request (%d)", live_maps);
+    uint8_t want[512];
+    read_image(39 * 512, want, sizeof want);
+    check(!memcmp(fe_mem[40], want, 512), "a page mapped for one request got its data");
+    set(FE "/state", "%d", XenbusStateClosing);
+    qdisk_scan();
+    check(live_maps == 0, "all unmapped when the vbd ends (%d)", live_maps);
 }
 
 static void case_ring_bounds(void)
@@ -303,7 +334,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; void (*run)(void); } cases[] = {
         { "handshake", case_handshake }, { "read", case_read }, { "write", case_write },
         { "read-only", case_read_only }, { "bad-requests", case_bad_requests },
-        { "ring-bounds", case_ring_bounds }, { "close", case_close },
+        { "ring-bounds", case_ring_bounds }, { "close", case_close }, { "many-pages", case_many_pages },
         { "libxl-removes", case_libxl_removes }, { "bad-backend", case_bad_backend },
     };
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)

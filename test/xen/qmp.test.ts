@@ -4,7 +4,7 @@
 // answered, anything else a CommandNotFound error; requests split across reads or sent back to
 // back still work.
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -25,8 +25,8 @@ describe("xen: QMP server", function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function session(input: string): { lines: unknown[]; raw: string; log: string } {
-    const raw = execFileSync(exe, { input, encoding: "latin1", stdio: ["pipe", "pipe", "pipe"] });
+  function session(input: string, ...args: string[]): { lines: unknown[]; raw: string; log: string } {
+    const raw = execFileSync(exe, args, { input, encoding: "latin1", stdio: ["pipe", "pipe", "pipe"] });
     assert.ok(raw.endsWith("\r\n"), "every message ends with CRLF");
     const parts = raw.split("\r\n").slice(0, -1);
     for (const p of parts) assert.ok(!p.includes("\n"), "no bare LF inside a message");
@@ -56,6 +56,14 @@ describe("xen: QMP server", function () {
   it("answers what libxl asks the dom0 side of a stub domain (stubdom-dm-helper): query-chardev, query-vnc", () => {
     const { lines } = session('{"execute":"qmp_capabilities","id":1}\r\n{"execute":"query-chardev","id":2}\r\n{"execute":"query-vnc","id":3}\r\n');
     assert.deepEqual(lines.slice(1), [{ return: {}, id: 1 }, { return: [], id: 2 }, { return: { enabled: false }, id: 3 }]);
+  });
+
+  it("the dom0 helper with its VNC server: query-vnc names the address, change-vnc-password hands the password over", () => {
+    const { lines } = session('{"execute":"query-vnc","id":1}\r\n{"execute":"change-vnc-password","arguments":{"password":"s3\\"cr\\\\t"},"id":2}\r\n', "vnc");
+    assert.deepEqual(lines[1], { return: { enabled: true, host: "127.0.0.1", service: "5901", family: "ipv4", auth: "none", clients: [] }, id: 1 });
+    assert.deepEqual(lines[2], { return: {}, id: 2 });
+    const r = spawnSync(exe, ["vnc"], { input: '{"execute":"change-vnc-password","arguments":{"password":"s3\\"cr\\\\t"},"id":2}\r\n', encoding: "latin1" });
+    assert.match(r.stderr, /password=\[s3"cr\\t\]/, "unescaped");
   });
 
   it("reports unknown commands as CommandNotFound, keeps going, handles back-to-back objects", () => {

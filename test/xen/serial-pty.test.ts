@@ -36,7 +36,7 @@ describe("xen: dom0 helper's serial consoles (xl console)", function () {
     return r.stdout;
   }
 
-  it("serial=\"pty\": publishes the tty, passes output (also what came before anyone attached) and typed input both ways", () => {
+  it("serial=\"pty\": publishes the tty; output while nobody is attached is discarded, as QEMU does; attached, output and typed input pass both ways; detach and re-attach noticed", () => {
     run("pty");
   });
   it("flow control: output waits in the ring while the pty is full, input while the ring is; nothing lost", () => {

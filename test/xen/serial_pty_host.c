@@ -107,13 +107,17 @@ static void case_pty(void)
     check(atoi(node(BE "/%u/state", 3)) == XenbusStateConnected, "console 3 Connected");
     check(!node(FE "/%u/tty", 1) && atoi(node(BE "/%u/state", 1)) == XenbusStateInitialising, "console 1 (save stream) left alone");
     check(bound == 1 && live_maps == 1, "one ring mapped, one port bound (%d, %d)", live_maps, bound);
-    guest_writes(3, "Debian GNU/Linux 12 login: ");
-    loop_once(true);   /* nobody attached yet: kept in the pty for the next xl console */
+    guest_writes(3, "boot noise nobody saw\r\n");
+    loop_once(true);
+    check(ring(3)->out_cons == ring(3)->out_prod, "nobody attached: output read and discarded, the ring never backs up");
     int tty = open_tty(3);
+    serial_pty_scan();   /* the once-a-second look for a reader */
+    check(strstr(logbuf, "console 3: attached") != 0, "xl console's open is noticed");
+    guest_writes(3, "Debian GNU/Linux 12 login: ");
+    loop_once(true);
     char buf[256];
     read_all(tty, buf, sizeof buf);
-    check(!strcmp(buf, "Debian GNU/Linux 12 login: "), "output written before anyone attached arrives (\"%s\")", buf);
-    check(ring(3)->out_cons == ring(3)->out_prod, "the ring's output consumed");
+    check(!strcmp(buf, "Debian GNU/Linux 12 login: "), "output after attaching arrives, not the backlog (\"%s\")", buf);
     guest_writes(3, "\r\nroot@guest:~# ");
     loop_once(true);
     read_all(tty, buf, sizeof buf);
@@ -125,15 +129,33 @@ static void case_pty(void)
     check(notifies > 0, "the stub domain notified");
     close(tty);
     guest_writes(3, "after detach\r\n");
+    for (int i = 0; i < 3; i++)
+        loop_once(true);
+    serial_pty_scan();
+    check(strstr(logbuf, "console 3: detached") != 0, "xl console's exit is noticed");
+    check(ring(3)->out_cons == ring(3)->out_prod, "output drained again after xl console detached");
+    struct pollfd pfd[SERIAL_PTY_POLLFDS];
+    unsigned n = serial_pty_pollfds(pfd);
+    bool polls_pty = false;
+    for (unsigned i = 0; i < n; i++)
+        polls_pty |= pfd[i].fd >= 0;
+    check(!polls_pty, "a pty nobody has open is not polled (it would report its hang-up forever)");
+    tty = open_tty(3);
+    serial_pty_scan();
+    guest_writes(3, "again\r\n");
     loop_once(true);
-    check(ring(3)->out_cons == ring(3)->out_prod, "output still drained after xl console detached (no hang-up)");
+    read_all(tty, buf, sizeof buf);
+    check(!strcmp(buf, "again\r\n"), "a second xl console sees new output (\"%s\")", buf);
+    close(tty);
 }
 
 static void case_flow_control(void)
 {
     add_console(3, "pty", true);
     serial_pty_init((struct xs_handle *)&dummy_handle, STUB);
-    /* nobody reads: the pty's buffer fills, then the rest stays in the ring, nothing is lost */
+    int tty = open_tty(3);   /* attached, but not reading yet */
+    serial_pty_scan();
+    /* the reader is slow: the pty's buffer fills, then the rest stays in the ring, nothing lost */
     char chunk[1025];
     memset(chunk, 'x', 1024), chunk[1024] = 0;
     unsigned long long written = 0;
@@ -151,7 +173,6 @@ static void case_flow_control(void)
     for (unsigned i = 0; i < n; i++)
         asks_pollout |= pfd[i].fd >= 0 && (pfd[i].events & POLLOUT);
     check(asks_pollout, "and the helper polls for room in the pty");
-    int tty = open_tty(3);
     unsigned long long got = 0;
     char buf[4096];
     for (int i = 0; i < 2000 && got < written; i++) {

@@ -2,7 +2,8 @@
 // and the split of wide port accesses into byte accesses (an 8-bit ISA device: the bus splits a
 // 16/32-bit access into consecutive bytes, low port first, as QEMU's memory core does). IRQ pin 0
 // is the UART's INTR; the machine routes it (COM1: ISA IRQ 4). Bytes out: chr_send; bytes in:
-// dev_event(EVENT_CHR_RX).
+// dev_event(EVENT_CHR_RX), with the receiver's room reported through chr_rx_room after every
+// entry point that may have changed it (rx.ts).
 import { claim, SPACE_PORT, EVENT_CHR_RX } from "../../lib/abi";
 import { stagingString, STAGING_SIZE } from "../../lib/device";
 import { Config } from "../../lib/config";
@@ -10,7 +11,7 @@ import { logError, logWarn, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
 import { UART_PORTS, TIMER_CHAR_TIMEOUT } from "./regs";
 import { readRegister, writeRegister } from "./registers";
-import { receiveByte, receiveDone, charTimeout, rxPowerOn } from "./rx";
+import { receiveByte, receiveDone, charTimeout, rxPowerOn, reportRxRoom } from "./rx";
 import { loopback, modemPowerOn } from "./modem";
 import { updateIrq } from "./irq";
 export { abi_version, dev_alloc } from "../../lib/device";
@@ -40,6 +41,8 @@ function powerOn(): void {
   rxPowerOn();
   modemPowerOn();
   updateIrq();
+  S.rxRoomReported = -1; // the backend hears the room again after a reset
+  reportRxRoom();
 }
 
 export function dev_reset(): void {
@@ -56,6 +59,7 @@ export function dev_read(region: i32, offset: i32, size: i32): i32 {
     const b: i32 = off >= 0 && off < UART_PORTS ? <i32>readRegister(off) : 0xff;
     v |= b << (8 * i);
   }
+  reportRxRoom(); // an RBR read frees room
   return v;
 }
 
@@ -66,6 +70,7 @@ export function dev_write(region: i32, offset: i32, size: i32, value: i32): void
     const off = offset + i;
     if (off >= 0 && off < UART_PORTS) writeRegister(off, <u8>(value >>> (8 * i)));
   }
+  reportRxRoom(); // FCR (FIFO on/off, RX reset) and MCR (loopback) change it
 }
 
 export function dev_timer(id: i32): void {
@@ -83,4 +88,5 @@ export function dev_event(kind: i32, ptr: i32, len: i32): void {
   for (let i = 0; i < n; i++) receiveByte(load<u8>(<usize>ptr + <usize>i));
   receiveDone();
   updateIrq();
+  reportRxRoom();
 }

@@ -2,11 +2,11 @@
 // the RX FIFO or the single RBR, overrun, the trigger level, reading RBR, and the character
 // timeout on the virtual clock (four character times without input or a read while the FIFO
 // holds data → IIR 0x0C).
-import { timer_arm, timer_cancel } from "../../lib/abi";
+import { timer_arm, timer_cancel, chr_rx_room } from "../../lib/abi";
 import { S } from "./state";
 import {
   FCR_ENABLE, FCR_TRIGGER_MASK, LSR_OE, LSR_BI, LCR_WLEN_MASK, LCR_STOP, LCR_PARITY, BAUD_BASE,
-  TIMER_CHAR_TIMEOUT, TIMEOUT_CHARS,
+  TIMER_CHAR_TIMEOUT, TIMEOUT_CHARS, FIFO_SIZE, MCR_LOOP,
 } from "./regs";
 
 export function fifoEnabled(): bool {
@@ -105,4 +105,22 @@ export function charTimeout(): void {
 
 export function rxPowerOn(): void {
   cancelTimeout();
+}
+
+// Receive flow control toward the backend (what a serial line's sender would see as CTS): how
+// many bytes the receiver can take now without an overrun — the FIFO's free space, or 1 while
+// the 16450-mode RBR is empty. In loopback the receiver listens to the transmitter only, so the
+// line's input waits (0). Reported through chr_rx_room whenever it changed, at the end of every
+// device entry point; a backend that respects it never overruns the receiver.
+export function rxRoom(): i32 {
+  if ((S.mcr & MCR_LOOP) != 0) return 0;
+  if (fifoEnabled()) return FIFO_SIZE - S.rx.length;
+  return S.rbrFull ? 0 : 1;
+}
+
+export function reportRxRoom(): void {
+  const room = rxRoom();
+  if (room == S.rxRoomReported) return;
+  S.rxRoomReported = room;
+  chr_rx_room(room);
 }

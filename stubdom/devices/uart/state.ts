@@ -21,6 +21,7 @@ export class UartState {
   timeoutPending: bool = false; // character timeout (IIR 0x0C)
   timerArmed: bool = false;
   irqLevel: i32 = -1; // last level given to irq_set; -1 = never set
+  rxRoomReported: i32 = -1; // last room given to chr_rx_room; -1 = never reported
   txStage: StaticArray<u8> = new StaticArray<u8>(1); // chr_send buffer: no allocation per byte
 
   // Power-on values of the registers (the chip's, except the divisor: see regs.ts).

@@ -1,0 +1,393 @@
+/* host/dom0/vfb_backend.c — see vfb_backend.h. Layouts (io/fbif.h, io/kbdif.h): the vfb page
+ * holds in_cons/in_prod/out_cons/out_prod, width, height, line_length, mem_length, depth and at
+ * offset 40 the page directory (machine frames of pages listing the framebuffer's machine
+ * frames, 512 a page); its backend-to-frontend ring (REFRESH_PERIOD) is at 1024, the
+ * frontend-to-backend ring (UPDATE, RESIZE) at 2048; the vkbd page's backend-to-frontend ring
+ * (KEY, MOTION) at 2048; events are 40 bytes. Everything the stub domain wrote is checked
+ * before use: frame counts, geometry against the mapped memory, ring indexes. */
+#define _GNU_SOURCE
+#include "vfb_backend.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xenevtchn.h>
+#include <xenforeignmemory.h>
+#include <xen/io/xenbus.h>
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define PAGE 4096u
+#define EVENT_SIZE 40u
+#define FB_IN_OFFS 1024u
+#define FB_IN_LEN (1024u / EVENT_SIZE)
+#define FB_OUT_OFFS 2048u
+#define FB_OUT_LEN (2048u / EVENT_SIZE)
+#define KBD_IN_OFFS 2048u
+#define KBD_IN_LEN (2048u / EVENT_SIZE)
+#define MAX_FB_BYTES (64u << 20)
+#define PD_OFFS 40u
+
+struct end {   /* one backend: vfb or vkbd */
+    const char *kind;
+    char be[96], fe[96];
+    bool connected, failed, watching;
+    unsigned fe_domid;
+    uint8_t *page;
+    evtchn_port_t port;
+};
+
+static struct xs_handle *store;
+static unsigned stub_domid;
+static xenforeignmemory_handle *fmem;
+static xenevtchn_handle *xce;
+static struct end vfb = { .kind = "vfb" }, vkbd = { .kind = "vkbd" };
+static uint8_t *fb;
+static uint32_t fb_pages;
+static uint32_t fw, fh, fstride;   /* the geometry in use (from the page, then RESIZE events) */
+static int32_t dx0, dy0, dx1, dy1; /* accumulated damage; empty when dx0 >= dx1 */
+static uint32_t period_ms, period_sent = UINT32_MAX;
+
+static char *get(const char *dir, const char *key)
+{
+    char path[256];
+    unsigned len;
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    return xs_read(store, XBT_NULL, path, &len);
+}
+
+static void put(const char *dir, const char *key, const char *val)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, key);
+    xs_write(store, XBT_NULL, path, val, (unsigned)strlen(val));
+}
+
+static int get_ulong(const char *dir, const char *key, unsigned long *v)
+{
+    char *s = get(dir, key), *end;
+    if (!s)
+        return -1;
+    *v = strtoul(s, &end, 10);
+    int ok = *s && !*end;
+    free(s);
+    return ok ? 0 : -1;
+}
+
+static void fail(struct end *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct end *e, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    printk("%s: %s\n", e->kind, msg);
+    e->failed = true;
+    put(e->be, "state", "6");
+}
+
+void vfb_backend_init(struct xs_handle *xs, unsigned stub)
+{
+    store = xs;
+    stub_domid = stub;
+    snprintf(vfb.be, sizeof vfb.be, "/local/domain/0/backend/vfb/%u/0", stub);
+    snprintf(vkbd.be, sizeof vkbd.be, "/local/domain/0/backend/vkbd/%u/0", stub);
+    char dir[64];
+    snprintf(dir, sizeof dir, "/local/domain/0/backend/vfb/%u", stub);
+    xs_watch(xs, dir, VFB_WATCH_TOKEN);
+    snprintf(dir, sizeof dir, "/local/domain/0/backend/vkbd/%u", stub);
+    xs_watch(xs, dir, VFB_WATCH_TOKEN);
+    vfb_backend_scan();
+}
+
+/* Maps `n` machine frames of the stub domain (a PV domain: frames are machine frames). */
+static void *map_frames(const xen_pfn_t *mfns, uint32_t n)
+{
+    int *err = calloc(n, sizeof *err);
+    if (!err)
+        return 0;
+    void *p = xenforeignmemory_map(fmem, stub_domid, PROT_READ | PROT_WRITE, n, mfns, err);
+    for (uint32_t i = 0; p && i < n; i++)
+        if (err[i]) {
+            xenforeignmemory_unmap(fmem, p, n);
+            p = 0;
+        }
+    free(err);
+    return p;
+}
+
+static void release(struct end *e)
+{
+    if (e->connected) {
+        xenevtchn_unbind(xce, e->port);
+        xenforeignmemory_unmap(fmem, e->page, 1);
+        if (e == &vfb && fb) {
+            xenforeignmemory_unmap(fmem, fb, fb_pages);
+            fb = 0, fw = fh = fstride = 0;
+        }
+        printk("%s: released\n", e->kind);
+    }
+    if (e->watching) {
+        char st[128];
+        snprintf(st, sizeof st, "%s/state", e->fe);
+        xs_unwatch(store, st, VFB_WATCH_TOKEN);
+    }
+    e->connected = e->failed = e->watching = false;
+    e->page = 0;
+}
+
+/* The framebuffer: the page directory's frames, then the frames they list. */
+static bool map_framebuffer(void)
+{
+    uint32_t mem = *(uint32_t *)(vfb.page + 28);
+    if (!mem || mem > MAX_FB_BYTES || mem % PAGE) {
+        fail(&vfb, "framebuffer of %u bytes refused (page multiple, at most %u MiB)", mem, MAX_FB_BYTES >> 20);
+        return false;
+    }
+    uint32_t pages = mem / PAGE, npd = (pages + 511) / 512;
+    if (PD_OFFS + npd * 8 > FB_IN_OFFS) {
+        fail(&vfb, "page directory of %u pages does not fit before the rings", npd);
+        return false;
+    }
+    xen_pfn_t pdm[64];
+    memcpy(pdm, vfb.page + PD_OFFS, npd * 8);
+    uint64_t *pd = map_frames(pdm, npd);
+    xen_pfn_t *mfns = calloc(pages, sizeof *mfns);
+    if (!pd || !mfns) {
+        if (pd)
+            xenforeignmemory_unmap(fmem, pd, npd);
+        free(mfns);
+        fail(&vfb, "cannot map the page directory: %s", strerror(errno));
+        return false;
+    }
+    for (uint32_t i = 0; i < pages; i++)
+        mfns[i] = pd[i];
+    xenforeignmemory_unmap(fmem, pd, npd);
+    fb = map_frames(mfns, pages);
+    free(mfns);
+    if (!fb) {
+        fail(&vfb, "cannot map the %u framebuffer pages: %s", pages, strerror(errno));
+        return false;
+    }
+    fb_pages = pages;
+    return true;
+}
+
+/* Geometry from the stub domain, checked against the mapped memory. */
+static void set_geometry(int32_t w, int32_t h, int32_t stride, int32_t depth, int32_t offset)
+{
+    if (w < 0 || h < 0 || w > 8192 || h > 8192 || depth != 32 || offset != 0 || stride < w * 4 ||
+        (uint64_t)stride * (uint64_t)h > (uint64_t)fb_pages * PAGE) {
+        printk("vfb: geometry %dx%d stride %d depth %d offset %d refused\n", w, h, stride, depth, offset);
+        return;
+    }
+    fw = (uint32_t)w, fh = (uint32_t)h, fstride = (uint32_t)stride;
+    dx0 = 0, dy0 = 0, dx1 = w, dy1 = h;
+}
+
+static void connect_end(struct end *e)
+{
+    char *fe = get(e->be, "frontend");
+    unsigned long fe_id, ref, port, state;
+    if (!fe || get_ulong(e->be, "frontend-id", &fe_id)) {
+        free(fe);
+        return;
+    }
+    snprintf(e->fe, sizeof e->fe, "%s", fe);
+    free(fe);
+    e->fe_domid = (unsigned)fe_id;
+    if (!e->watching) {
+        char st[128];
+        snprintf(st, sizeof st, "%s/state", e->fe);
+        e->watching = xs_watch(store, st, VFB_WATCH_TOKEN);
+    }
+    if (get_ulong(e->fe, "state", &state) || state != XenbusStateInitialised ||
+        get_ulong(e->fe, "page-ref", &ref) || get_ulong(e->fe, "event-channel", &port))
+        return;   /* the stub domain has not set up its end yet */
+    if (!fmem)
+        fmem = xenforeignmemory_open(0, 0);
+    if (!xce)
+        xce = xenevtchn_open(0, 0);
+    xen_pfn_t mfn = ref;
+    e->page = fmem ? map_frames(&mfn, 1) : 0;
+    int lp = e->page && xce ? xenevtchn_bind_interdomain(xce, e->fe_domid, (evtchn_port_t)port) : -1;
+    if (!e->page || lp < 0) {
+        if (e->page)
+            xenforeignmemory_unmap(fmem, e->page, 1);
+        e->page = 0;
+        fail(e, "cannot map page %lu or bind port %lu: %s", ref, port, strerror(errno));
+        return;
+    }
+    e->port = (evtchn_port_t)lp;
+    if (e == &vfb) {
+        if (!map_framebuffer()) {
+            xenevtchn_unbind(xce, e->port);
+            xenforeignmemory_unmap(fmem, e->page, 1);
+            e->page = 0;
+            return;
+        }
+        set_geometry(*(int32_t *)(vfb.page + 16), *(int32_t *)(vfb.page + 20), *(int32_t *)(vfb.page + 24),
+                     vfb.page[32], 0);
+        put(e->be, "feature-resize", "1");
+        period_sent = UINT32_MAX;   /* tell the new frontend the period */
+    }
+    e->connected = true;
+    put(e->be, "state", "4");
+    printk("%s: connected (page %lu, port %lu)%s\n", e->kind, ref, port, e == &vfb ? ", framebuffer mapped" : "");
+}
+
+static void scan_end(struct end *e)
+{
+    char *st = get(e->be, "state");
+    bool present = st != 0;
+    free(st);
+    if (!present) {
+        if (e->connected || e->watching)
+            release(e);
+        e->failed = false;
+        return;
+    }
+    unsigned long fe_state = 0;
+    if (e->connected && !get_ulong(e->fe, "state", &fe_state) && fe_state >= XenbusStateClosing) {
+        release(e);
+        put(e->be, "state", "6");
+        e->failed = true;   /* not again until libxl makes a new one */
+        return;
+    }
+    if (!e->connected && !e->failed)
+        connect_end(e);
+}
+
+static void send_period(void);
+
+void vfb_backend_scan(void)
+{
+    if (!store)
+        return;
+    scan_end(&vfb);
+    scan_end(&vkbd);
+    send_period();
+}
+
+unsigned vfb_backend_pollfds(struct pollfd *pfd)
+{
+    if (!xce)
+        return 0;
+    pfd[0] = (struct pollfd){ .fd = xenevtchn_fd(xce), .events = POLLIN };
+    return 1;
+}
+
+/* UPDATE and RESIZE from the stub domain. */
+static void read_fb_events(void)
+{
+    uint8_t *p = vfb.page;
+    uint32_t cons = __atomic_load_n((uint32_t *)(p + 8), __ATOMIC_RELAXED);
+    uint32_t prod = __atomic_load_n((uint32_t *)(p + 12), __ATOMIC_ACQUIRE);
+    if (prod - cons > FB_OUT_LEN)
+        cons = prod;   /* a frontend that claims more than the ring holds: skip ahead */
+    for (; cons != prod; cons++) {
+        const uint8_t *ev = p + FB_OUT_OFFS + (cons % FB_OUT_LEN) * EVENT_SIZE;
+        int32_t v[5];
+        memcpy(v, ev + 4, sizeof v);
+        if (ev[0] == 2) {   /* UPDATE x y w h */
+            int32_t x0 = v[0] < 0 ? 0 : v[0], y0 = v[1] < 0 ? 0 : v[1];
+            int64_t x1 = (int64_t)v[0] + v[2], y1 = (int64_t)v[1] + v[3];
+            if (x1 > fw) x1 = fw;
+            if (y1 > fh) y1 = fh;
+            if (x1 <= x0 || y1 <= y0)
+                continue;
+            if (dx0 >= dx1) {
+                dx0 = x0, dy0 = y0, dx1 = (int32_t)x1, dy1 = (int32_t)y1;
+            } else {
+                dx0 = x0 < dx0 ? x0 : dx0, dy0 = y0 < dy0 ? y0 : dy0;
+                dx1 = x1 > dx1 ? (int32_t)x1 : dx1, dy1 = y1 > dy1 ? (int32_t)y1 : dy1;
+            }
+        } else if (ev[0] == 3) {   /* RESIZE w h stride depth offset */
+            set_geometry(v[0], v[1], v[2], v[3], v[4]);
+        }
+    }
+    __atomic_store_n((uint32_t *)(p + 8), cons, __ATOMIC_RELEASE);
+}
+
+void vfb_backend_handle(const struct pollfd *pfd, unsigned n)
+{
+    if (n && (pfd[0].revents & POLLIN)) {
+        int port = xenevtchn_pending(xce);
+        if (port >= 0)
+            xenevtchn_unmask(xce, (evtchn_port_t)port);
+    }
+    if (vfb.connected)
+        read_fb_events();
+}
+
+bool vfb_backend_view(struct vfb_view *v)
+{
+    if (!vfb.connected || !fb || !fw || !fh)
+        return false;
+    *v = (struct vfb_view){ .pixels = fb, .width = fw, .height = fh, .stride = fstride };
+    return true;
+}
+
+bool vfb_backend_take_damage(int32_t *x, int32_t *y, int32_t *w, int32_t *h)
+{
+    if (dx0 >= dx1 || dy0 >= dy1)
+        return false;
+    *x = dx0, *y = dy0, *w = dx1 - dx0, *h = dy1 - dy0;
+    dx0 = dx1 = dy0 = dy1 = 0;
+    return true;
+}
+
+/* An event into a backend-to-frontend ring; false when the ring is full (the event is lost). */
+static bool put_event(struct end *e, uint32_t offs, uint32_t len, const uint8_t *ev, size_t evlen)
+{
+    uint8_t *p = e->page;
+    uint32_t cons = __atomic_load_n((uint32_t *)p, __ATOMIC_ACQUIRE), prod = *(uint32_t *)(p + 4);
+    if (prod - cons >= len)
+        return false;
+    uint8_t *slot = p + offs + (prod % len) * EVENT_SIZE;
+    memset(slot, 0, EVENT_SIZE);
+    memcpy(slot, ev, evlen);
+    __atomic_store_n((uint32_t *)(p + 4), prod + 1, __ATOMIC_RELEASE);
+    xenevtchn_notify(xce, e->port);
+    return true;
+}
+
+static void send_period(void)
+{
+    if (!vfb.connected || period_ms == period_sent)
+        return;
+    uint8_t ev[8] = { 1 };   /* REFRESH_PERIOD */
+    memcpy(ev + 4, &period_ms, 4);
+    if (put_event(&vfb, FB_IN_OFFS, FB_IN_LEN, ev, sizeof ev))
+        period_sent = period_ms;
+}
+
+void vfb_backend_set_period(uint32_t ms)
+{
+    period_ms = ms;
+    send_period();
+}
+
+void vfb_backend_key(uint32_t keycode, bool pressed)
+{
+    if (!vkbd.connected)
+        return;
+    uint8_t ev[8] = { 3, pressed ? 1 : 0 };   /* KEY */
+    memcpy(ev + 4, &keycode, 4);
+    put_event(&vkbd, KBD_IN_OFFS, KBD_IN_LEN, ev, sizeof ev);
+}
+
+void vfb_backend_motion(int32_t dx, int32_t dy, int32_t dz)
+{
+    if (!vkbd.connected)
+        return;
+    uint8_t ev[16] = { 1 };   /* MOTION */
+    int32_t v[3] = { dx, dy, dz };
+    memcpy(ev + 4, v, sizeof v);
+    put_event(&vkbd, KBD_IN_OFFS, KBD_IN_LEN, ev, sizeof ev);
+}

@@ -1,0 +1,556 @@
+/* host/dom0/vnc.c — see vnc.h. The protocol is RFC 6143 (RFB 3.8), with 3.3 and 3.7's older
+ * security handshakes. Per client: a handshake state, an input buffer parsed one whole message
+ * at a time, an output buffer written as the socket takes it, its pixel format, whether it
+ * understands DesktopSize, its pending update request and the area changed since its last
+ * update. Updates are Raw rectangles of the bounding box of what changed. */
+#define _GNU_SOURCE
+#include "vnc.h"
+#include "keymap.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define FRAME_MS 50                 /* 20 frames a second while someone watches */
+#define IN_BUF 4096
+#define OUT_LIMIT (32u << 20)       /* a client this far behind is dropped */
+#define OUT_BUSY (1u << 20)         /* no new update while this much is still queued */
+#define MAX_ENCODINGS 1024
+#define MAX_CUT_TEXT (1u << 20)
+#define ENC_RAW 0
+#define ENC_DESKTOP_SIZE (-223)
+#define BTN_LEFT 0x110
+#define BTN_RIGHT 0x111
+#define BTN_MIDDLE 0x112
+
+enum { ST_VERSION, ST_SECURITY, ST_INIT, ST_NORMAL };
+
+struct format { uint8_t bpp, depth, big_endian, true_colour; uint16_t rmax, gmax, bmax; uint8_t rshift, gshift, bshift; };
+
+struct client {
+    int fd;   /* -1: free */
+    int state, minor;
+    uint8_t in[IN_BUF];
+    size_t in_len;
+    uint8_t *out;
+    size_t out_len, out_cap;
+    struct format fmt;
+    bool desktop_size;
+    bool want, incremental;       /* a FramebufferUpdateRequest is pending */
+    uint32_t known_w, known_h;    /* the size this client was told */
+    int32_t dx0, dy0, dx1, dy1;   /* changed since its last update */
+    int32_t px, py;               /* last pointer position */
+    uint8_t buttons;
+    bool pointer_seen;
+    uint32_t skip;                /* ClientCutText bytes still to discard */
+};
+
+static const struct vnc_source *src;
+static int lfd = -1;
+static int port;
+static char host[64] = "127.0.0.1";
+static char server_name[64];
+static bool password_set;
+static struct client clients[VNC_MAX_CLIENTS];
+static uint32_t period_set = UINT32_MAX;
+
+static const struct format native = { 32, 24, 0, 1, 255, 255, 255, 16, 8, 0 };
+
+/* `-vnc` value: "none", or HOST:DISPLAY followed by ",option" (to=N: try displays up to N). */
+int vnc_init(const char *spec, const char *name, const struct vnc_source *source)
+{
+    for (int i = 0; i < VNC_MAX_CLIENTS; i++)
+        clients[i].fd = -1;
+    src = source;
+    snprintf(server_name, sizeof server_name, "%s", name ? name : "guest");
+    if (!spec || !strncmp(spec, "none", 4))
+        return -1;
+    const char *colon = strrchr(spec, ':');
+    const char *comma = strchr(spec, ',');
+    if (!colon || (comma && comma < colon)) {
+        printk("vnc: cannot read '%s' (want HOST:DISPLAY): no VNC\n", spec);
+        return -1;
+    }
+    size_t hl = (size_t)(colon - spec);
+    if (hl && hl < sizeof host)
+        snprintf(host, sizeof host, "%.*s", (int)hl, spec);
+    char *end;
+    long display = strtol(colon + 1, &end, 10), last = display;
+    const char *to = strstr(spec, ",to=");
+    if (to)
+        last = strtol(to + 4, 0, 10);
+    if (display < 0 || display > 100 || last < display || last > 100) {
+        printk("vnc: display numbers in '%s' out of range: no VNC\n", spec);
+        return -1;
+    }
+    struct sockaddr_in sa = { .sin_family = AF_INET };
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
+        printk("vnc: '%s' is not an IPv4 address: no VNC\n", host);
+        return -1;
+    }
+    for (long d = display; d <= last; d++) {
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sa.sin_port = htons((uint16_t)(5900 + d));
+        if (fd >= 0 && !bind(fd, (struct sockaddr *)&sa, sizeof sa) && !listen(fd, 4)) {
+            lfd = fd;
+            port = 5900 + (int)d;
+            printk("vnc: listening on %s:%d (display %ld)\n", host, port, d);
+            return 0;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    printk("vnc: no free port for displays %ld..%ld on %s: %s\n", display, last, host, strerror(errno));
+    return -1;
+}
+
+bool vnc_address(char *h, size_t hlen, char *service, size_t slen)
+{
+    if (lfd < 0)
+        return false;
+    snprintf(h, hlen, "%s", host);
+    snprintf(service, slen, "%d", port);
+    return true;
+}
+
+void vnc_set_password(const char *password)
+{
+    password_set = password && *password;
+    if (password_set)
+        printk("vnc: a password was set; VNC authentication is not supported, so connections are refused\n");
+}
+
+/* ---- output ---- */
+
+static void drop(struct client *c, const char *why)
+{
+    if (why)
+        printk("vnc: client dropped: %s\n", why);
+    close(c->fd);
+    free(c->out);
+    memset(c, 0, sizeof *c);
+    c->fd = -1;
+}
+
+static bool reserve(struct client *c, size_t more)
+{
+    if (c->out_len + more > OUT_LIMIT) {
+        drop(c, "it does not read what it asked for");
+        return false;
+    }
+    if (c->out_len + more > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap : 65536;
+        while (cap < c->out_len + more)
+            cap *= 2;
+        uint8_t *p = realloc(c->out, cap);
+        if (!p) {
+            drop(c, "out of memory");
+            return false;
+        }
+        c->out = p, c->out_cap = cap;
+    }
+    return true;
+}
+
+static bool emit(struct client *c, const void *p, size_t n)
+{
+    if (!reserve(c, n))
+        return false;
+    memcpy(c->out + c->out_len, p, n);
+    c->out_len += n;
+    return true;
+}
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)), put16(p + 2, (uint16_t)v); }
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) << 16 | get16(p + 2); }
+
+static void flush(struct client *c)
+{
+    size_t done = 0;
+    while (done < c->out_len) {
+        ssize_t n = send(c->fd, c->out + done, c->out_len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            done += (size_t)n;
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            break;
+        drop(c, 0);   /* the viewer went away */
+        return;
+    }
+    memmove(c->out, c->out + done, c->out_len - done);
+    c->out_len -= done;
+}
+
+/* ---- updates ---- */
+
+static void add_dirty(struct client *c, int32_t x, int32_t y, int32_t w, int32_t h)
+{
+    if (w <= 0 || h <= 0)
+        return;
+    if (c->dx0 >= c->dx1) {
+        c->dx0 = x, c->dy0 = y, c->dx1 = x + w, c->dy1 = y + h;
+    } else {
+        c->dx0 = x < c->dx0 ? x : c->dx0, c->dy0 = y < c->dy0 ? y : c->dy0;
+        c->dx1 = x + w > c->dx1 ? x + w : c->dx1, c->dy1 = y + h > c->dy1 ? y + h : c->dy1;
+    }
+}
+
+static void put_pixel(const struct format *f, uint8_t *out, const uint8_t *bgrx)
+{
+    uint32_t r = bgrx[2], g = bgrx[1], b = bgrx[0];
+    uint32_t v = (r * f->rmax / 255) << f->rshift | (g * f->gmax / 255) << f->gshift | (b * f->bmax / 255) << f->bshift;
+    unsigned bytes = f->bpp / 8;
+    for (unsigned i = 0; i < bytes; i++)
+        out[f->big_endian ? bytes - 1 - i : i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool is_native(const struct format *f)
+{
+    return f->bpp == 32 && !f->big_endian && f->rmax == 255 && f->gmax == 255 && f->bmax == 255 &&
+           f->rshift == 16 && f->gshift == 8 && f->bshift == 0;
+}
+
+static void send_update(struct client *c, const struct vnc_view *v)
+{
+    bool resized = v->width != c->known_w || v->height != c->known_h;
+    bool announce = resized && c->desktop_size;
+    if (resized) {
+        c->known_w = v->width, c->known_h = v->height;
+        c->dx0 = 0, c->dy0 = 0, c->dx1 = (int32_t)v->width, c->dy1 = (int32_t)v->height;
+        c->incremental = false;
+    }
+    int32_t x0 = 0, y0 = 0, x1 = (int32_t)v->width, y1 = (int32_t)v->height;
+    if (c->incremental) {
+        if (c->dx0 >= c->dx1)
+            return;   /* nothing new yet: the request waits */
+        x0 = c->dx0 < 0 ? 0 : c->dx0, y0 = c->dy0 < 0 ? 0 : c->dy0;
+        x1 = c->dx1 < x1 ? c->dx1 : x1, y1 = c->dy1 < y1 ? c->dy1 : y1;
+    }
+    c->dx0 = c->dx1 = c->dy0 = c->dy1 = 0;
+    c->want = false;
+    bool raw = x1 > x0 && y1 > y0;
+    if (!raw && !announce)
+        return;
+    /* one FramebufferUpdate: the new size first (DesktopSize), then the pixels */
+    uint8_t hdr[4 + 12];
+    hdr[0] = 0, hdr[1] = 0;
+    put16(hdr + 2, (uint16_t)(announce + raw));
+    if (!emit(c, hdr, 4))
+        return;
+    if (announce) {
+        put16(hdr, 0), put16(hdr + 2, 0), put16(hdr + 4, (uint16_t)v->width), put16(hdr + 6, (uint16_t)v->height);
+        put32(hdr + 8, (uint32_t)ENC_DESKTOP_SIZE);
+        if (!emit(c, hdr, 12))
+            return;
+    }
+    if (!raw)
+        return;
+    uint32_t w = (uint32_t)(x1 - x0), h = (uint32_t)(y1 - y0), bpp = c->fmt.bpp / 8;
+    put16(hdr, (uint16_t)x0), put16(hdr + 2, (uint16_t)y0), put16(hdr + 4, (uint16_t)w), put16(hdr + 6, (uint16_t)h);
+    put32(hdr + 8, ENC_RAW);
+    if (!emit(c, hdr, 12) || !reserve(c, (size_t)w * h * bpp))
+        return;
+    uint8_t *out = c->out + c->out_len;
+    bool fast = is_native(&c->fmt);
+    for (uint32_t y = 0; y < h; y++) {
+        const uint8_t *row = v->pixels + (size_t)(y0 + (int32_t)y) * v->stride + (size_t)x0 * 4;
+        if (fast) {
+            memcpy(out, row, (size_t)w * 4);
+            for (uint32_t x = 0; x < w; x++)
+                out[x * 4 + 3] = 0;
+            out += (size_t)w * 4;
+        } else {
+            for (uint32_t x = 0; x < w; x++, out += bpp)
+                put_pixel(&c->fmt, out, row + x * 4);
+        }
+    }
+    c->out_len += (size_t)w * h * bpp;
+}
+
+/* ---- the handshake and client messages ---- */
+
+static void refuse(struct client *c, const char *reason)
+{
+    uint8_t b[4];
+    if (c->minor == 3) {
+        put32(b, 0);
+        emit(c, b, 4);
+    } else {
+        emit(c, "\0", 1);
+    }
+    put32(b, (uint32_t)strlen(reason));
+    emit(c, b, 4);
+    emit(c, reason, strlen(reason));
+    flush(c);
+    if (c->fd >= 0)
+        drop(c, reason);
+}
+
+static void server_init(struct client *c)
+{
+    struct vnc_view v = { 0 };
+    if (!src->view(&v))
+        v.width = 640, v.height = 480;
+    c->known_w = v.width, c->known_h = v.height;
+    uint8_t b[24];
+    put16(b, (uint16_t)v.width), put16(b + 2, (uint16_t)v.height);
+    const struct format *f = &native;
+    b[4] = f->bpp, b[5] = f->depth, b[6] = f->big_endian, b[7] = f->true_colour;
+    put16(b + 8, f->rmax), put16(b + 10, f->gmax), put16(b + 12, f->bmax);
+    b[14] = f->rshift, b[15] = f->gshift, b[16] = f->bshift, b[17] = b[18] = b[19] = 0;
+    put32(b + 20, (uint32_t)strlen(server_name));
+    emit(c, b, sizeof b);
+    emit(c, server_name, strlen(server_name));
+    c->fmt = native;
+    c->state = ST_NORMAL;
+    printk("vnc: client connected (RFB 3.%d)\n", c->minor);
+}
+
+static void pointer(struct client *c, uint8_t mask, int32_t x, int32_t y)
+{
+    if (c->pointer_seen && (x != c->px || y != c->py))
+        src->motion(x - c->px, y - c->py, 0);
+    c->pointer_seen = true;
+    c->px = x, c->py = y;
+    static const uint32_t code[3] = { BTN_LEFT, BTN_MIDDLE, BTN_RIGHT };   /* RFB buttons 1, 2, 3 */
+    for (int i = 0; i < 3; i++)
+        if ((mask ^ c->buttons) & (1u << i))
+            src->key(code[i], (mask >> i) & 1);
+    if ((mask & 8) && !(c->buttons & 8))
+        src->motion(0, 0, 1);    /* wheel up (button 4) */
+    if ((mask & 16) && !(c->buttons & 16))
+        src->motion(0, 0, -1);   /* wheel down (button 5) */
+    c->buttons = mask;
+}
+
+/* One whole message at the front of the input, or 0 while it is incomplete; -1 = drop. */
+static long message(struct client *c)
+{
+    const uint8_t *p = c->in;
+    size_t n = c->in_len;
+    switch (c->state) {
+    case ST_VERSION: {
+        if (n < 12)
+            return 0;
+        if (memcmp(p, "RFB 003.", 8) || p[11] != '\n')
+            return -1;
+        int minor = atoi((const char *)p + 8);
+        c->minor = minor >= 8 ? 8 : minor == 7 ? 7 : 3;
+        if (password_set) {
+            refuse(c, "this VNC server does not support passwords (vncpasswd is set)");
+            return c->fd < 0 ? -2 : 12;
+        }
+        uint8_t b[4];
+        if (c->minor == 3) {
+            put32(b, 1);   /* None */
+            emit(c, b, 4);
+            c->state = ST_INIT;
+        } else {
+            emit(c, "\1\1", 2);   /* one type: None */
+            c->state = ST_SECURITY;
+        }
+        return 12;
+    }
+    case ST_SECURITY:
+        if (n < 1)
+            return 0;
+        if (p[0] != 1)
+            return -1;
+        if (c->minor == 8) {
+            uint8_t ok[4] = { 0 };
+            emit(c, ok, 4);
+        }
+        c->state = ST_INIT;
+        return 1;
+    case ST_INIT:
+        if (n < 1)
+            return 0;
+        server_init(c);
+        return 1;
+    }
+    if (n < 1)
+        return 0;
+    switch (p[0]) {
+    case 0: {   /* SetPixelFormat */
+        if (n < 20)
+            return 0;
+        struct format f = { p[4], p[5], p[6], p[7], get16(p + 8), get16(p + 10), get16(p + 12), p[14], p[15], p[16] };
+        if (!f.true_colour || (f.bpp != 8 && f.bpp != 16 && f.bpp != 32) || f.rshift > 31 || f.gshift > 31 || f.bshift > 31 ||
+            !f.rmax || !f.gmax || !f.bmax) {
+            printk("vnc: pixel format %u bpp, true colour %u refused\n", f.bpp, f.true_colour);
+            return -1;
+        }
+        c->fmt = f;
+        c->incremental = false;   /* what it has is in the old format */
+        return 20;
+    }
+    case 2: {   /* SetEncodings */
+        if (n < 4)
+            return 0;
+        uint32_t count = get16(p + 2);
+        if (count > MAX_ENCODINGS)
+            return -1;
+        if (n < 4 + 4 * (size_t)count)
+            return 0;
+        c->desktop_size = false;
+        for (uint32_t i = 0; i < count; i++)
+            if ((int32_t)get32(p + 4 + 4 * i) == ENC_DESKTOP_SIZE)
+                c->desktop_size = true;
+        return 4 + 4 * (long)count;
+    }
+    case 3:   /* FramebufferUpdateRequest */
+        if (n < 10)
+            return 0;
+        if (!c->want || !p[1])
+            c->incremental = p[1] != 0;
+        c->want = true;
+        return 10;
+    case 4: {   /* KeyEvent */
+        if (n < 8)
+            return 0;
+        uint32_t code = keysym_to_keycode(get32(p + 4));
+        if (code)
+            src->key(code, p[1] != 0);
+        return 8;
+    }
+    case 5:   /* PointerEvent */
+        if (n < 6)
+            return 0;
+        pointer(c, p[1], get16(p + 2), get16(p + 4));
+        return 6;
+    case 6: {   /* ClientCutText: its text is skipped as it arrives */
+        if (n < 8)
+            return 0;
+        uint32_t len = get32(p + 4);
+        if (len > MAX_CUT_TEXT)
+            return -1;
+        c->skip = len;
+        return 8;
+    }
+    default:
+        printk("vnc: unknown client message %u\n", p[0]);
+        return -1;
+    }
+}
+
+static void client_read(struct client *c)
+{
+    ssize_t r = recv(c->fd, c->in + c->in_len, IN_BUF - c->in_len, MSG_DONTWAIT);
+    if (r <= 0) {
+        if (r < 0 && (errno == EAGAIN || errno == EINTR))
+            return;
+        drop(c, 0);
+        return;
+    }
+    c->in_len += (size_t)r;
+    for (int guard = 0; c->fd >= 0 && c->in_len && guard < 1000; guard++) {
+        if (c->skip) {
+            size_t k = c->skip < c->in_len ? c->skip : c->in_len;
+            memmove(c->in, c->in + k, c->in_len - k);
+            c->in_len -= k;
+            c->skip -= (uint32_t)k;
+            continue;
+        }
+        long used = message(c);
+        if (used == 0)
+            break;
+        if (used == -2)
+            return;   /* already dropped */
+        if (used == -1) {
+            drop(c, "malformed message");
+            return;
+        }
+        memmove(c->in, c->in + used, c->in_len - (size_t)used);
+        c->in_len -= (size_t)used;
+    }
+}
+
+unsigned vnc_pollfds(struct pollfd *pfd)
+{
+    unsigned n = 0;
+    if (lfd < 0)
+        return 0;
+    pfd[n++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+    for (int i = 0; i < VNC_MAX_CLIENTS; i++)
+        if (clients[i].fd >= 0)
+            pfd[n++] = (struct pollfd){ .fd = clients[i].fd, .events = (short)(POLLIN | (clients[i].out_len ? POLLOUT : 0)) };
+    return n;
+}
+
+static void accept_client(void)
+{
+    int fd = accept4(lfd, 0, 0, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0)
+        return;
+    for (int i = 0; i < VNC_MAX_CLIENTS; i++) {
+        struct client *c = &clients[i];
+        if (c->fd >= 0)
+            continue;
+        memset(c, 0, sizeof *c);
+        c->fd = fd;
+        c->state = ST_VERSION;
+        emit(c, "RFB 003.008\n", 12);
+        flush(c);
+        return;
+    }
+    printk("vnc: too many clients, connection refused\n");
+    close(fd);
+}
+
+void vnc_handle(const struct pollfd *pfd, unsigned n)
+{
+    if (lfd < 0)
+        return;
+    for (unsigned i = 0; i < n; i++) {
+        if (pfd[i].fd == lfd) {
+            if (pfd[i].revents & POLLIN)
+                accept_client();
+            continue;
+        }
+        for (int k = 0; k < VNC_MAX_CLIENTS; k++) {
+            struct client *c = &clients[k];
+            if (c->fd != pfd[i].fd || c->fd < 0)
+                continue;
+            if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+                client_read(c);
+            if (c->fd >= 0 && (pfd[i].revents & POLLOUT))
+                flush(c);
+        }
+    }
+    /* what changed, to every viewer; then whoever asked and is keeping up gets an update */
+    int32_t x, y, w, h;
+    bool dirty = src->take_damage(&x, &y, &w, &h);
+    struct vnc_view v;
+    bool have = src->view(&v);
+    unsigned watching = 0;
+    for (int k = 0; k < VNC_MAX_CLIENTS; k++) {
+        struct client *c = &clients[k];
+        if (c->fd < 0 || c->state != ST_NORMAL)
+            continue;
+        watching++;
+        if (dirty)
+            add_dirty(c, x, y, w, h);
+        if (have && c->want && c->out_len < OUT_BUSY)
+            send_update(c, &v);
+        if (c->fd >= 0 && c->out_len)
+            flush(c);
+    }
+    uint32_t period = watching ? FRAME_MS : 0;
+    if (period != period_set) {
+        period_set = period;
+        src->set_period(period);
+    }
+}

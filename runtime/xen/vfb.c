@@ -1,0 +1,271 @@
+/* runtime/xen/vfb.c — see vfb.h. The shared page follows io/fbif.h's xenfb_page: ring indexes,
+ * the framebuffer's geometry, then the page directory (machine frames of pages that list the
+ * framebuffer's machine frames, 512 each); the backend-to-frontend ring (REFRESH_PERIOD) at
+ * offset 1024, the frontend-to-backend ring (UPDATE, RESIZE) at 2048, 40-byte events. The
+ * backend maps the directory and the framebuffer by machine frame, as a dom0 QEMU's xenfb
+ * would. Nothing the backend writes is trusted as an index: the ring's producer is checked. */
+#include "vfb.h"
+#include "console.h"
+#include "evtchn.h"
+#include "lib.h"
+#include "mm.h"
+#include "time.h"
+#include "xenstore.h"
+#include "abi.h"
+
+#define FB_PAGES ((uint32_t)(VFB_BYTES / PAGE_SIZE))
+#define PD_PAGES ((FB_PAGES + 511u) / 512u)
+#define EVENT_SIZE 40
+#define IN_RING_OFFS 1024
+#define IN_RING_LEN (1024 / EVENT_SIZE)
+#define OUT_RING_OFFS 2048
+#define OUT_RING_LEN (2048 / EVENT_SIZE)
+#define TYPE_REFRESH_PERIOD 1
+#define TYPE_UPDATE 2
+#define TYPE_RESIZE 3
+#define MAX_PERIOD_MS 10000u
+
+struct fb_page {
+    uint32_t in_cons, in_prod, out_cons, out_prod;
+    int32_t width, height;
+    uint32_t line_length, mem_length;
+    uint8_t depth;
+    uint64_t pd[PD_PAGES];
+};
+_Static_assert(__builtin_offsetof(struct fb_page, pd) == 40, "xenfb_page.pd");
+_Static_assert(sizeof(struct fb_page) <= IN_RING_OFFS, "the directory stays clear of the rings");
+
+static struct fb_page *page;
+static uint8_t *fb;
+static evtchn_port_t port;
+static bool connected;
+
+/* the VGA's surface */
+static int kind;
+static uint32_t sw, sh, sstride;
+static const uint8_t *spix;
+/* what the framebuffer shows: its geometry, the rectangle still to copy and announce */
+static uint32_t fw, fh;
+static bool resize_pending;
+static int32_t dx0, dy0, dx1, dy1;   /* dirty: [dx0, dx1) x [dy0, dy1), empty when dx0 >= dx1 */
+static uint32_t period_ms;
+static uint64_t next_frame;
+static uint64_t frames, updates, resizes, ring_full;
+
+bool vfb_connected(void) { return connected; }
+
+static void dirty_all(void)
+{
+    dx0 = 0, dy0 = 0, dx1 = (int32_t)fw, dy1 = (int32_t)fh;
+}
+
+static void set_surface(void *ctx, int k, uint32_t w, uint32_t h, uint32_t stride, const uint8_t *pixels)
+{
+    (void)ctx;
+    kind = k, sw = w, sh = h, sstride = stride, spix = pixels;
+    uint32_t nw = k == STUBDOM_SURFACE_NONE ? fw : w, nh = k == STUBDOM_SURFACE_NONE ? fh : h;
+    if (nw && (uint64_t)nw * nh * 4 > VFB_BYTES) {
+        uint32_t clipped = VFB_BYTES / (nw * 4);
+        printk("vfb: a %ux%u surface does not fit the %u MiB framebuffer: its top %u lines are shown\n",
+               nw, nh, VFB_BYTES >> 20, clipped);
+        nh = clipped;
+    }
+    if (nw > 8192)
+        nw = nh = 0;
+    if (nw != fw || nh != fh) {
+        fw = nw, fh = nh;
+        resize_pending = true;
+    }
+    dirty_all();
+}
+
+static void damage(void *ctx, int32_t x, int32_t y, int32_t w, int32_t h)
+{
+    (void)ctx;
+    if (w <= 0 || h <= 0)
+        return;
+    int32_t x1 = x + w, y1 = y + h;
+    if (dx0 >= dx1) {
+        dx0 = x, dy0 = y, dx1 = x1, dy1 = y1;
+    } else {
+        dx0 = x < dx0 ? x : dx0, dy0 = y < dy0 ? y : dy0;
+        dx1 = x1 > dx1 ? x1 : dx1, dy1 = y1 > dy1 ? y1 : dy1;
+    }
+}
+
+static struct core_display_backend display = { .set_surface = set_surface, .damage = damage };
+struct core_display_backend *vfb_display(void) { return &display; }
+
+int vfb_connect(uint8_t *mem)
+{
+    char buf[16], val[32];
+    uint64_t be;
+    if (xs_read("device/vfb/0/backend-id", buf, sizeof buf) < 0)
+        return -1;   /* vnc=0: no vfb */
+    if (xs_read_u64("device/vfb/0", "backend-id", &be) || be >= 0x7ff0) {
+        printk("vfb: bad backend-id\n");
+        return -1;
+    }
+    page = page_alloc(1);
+    uint64_t *pd = page_alloc(PD_PAGES);
+    if (!page || !pd) {
+        printk("vfb: out of pages\n");
+        return -1;
+    }
+    fb = mem;
+    memset(page, 0, PAGE_SIZE);
+    memset(fb, 0, VFB_BYTES);
+    for (uint32_t i = 0; i < FB_PAGES; i++)
+        pd[i] = virt_to_mfn(fb + (size_t)i * PAGE_SIZE);
+    for (uint32_t i = 0; i < PD_PAGES; i++)
+        page->pd[i] = virt_to_mfn((uint8_t *)pd + (size_t)i * PAGE_SIZE);
+    page->width = 640, page->height = 480, page->line_length = 640 * 4;
+    page->mem_length = VFB_BYTES;
+    page->depth = 32;
+    if (evtchn_alloc_unbound((domid_t)be, &port)) {
+        printk("vfb: no event channel\n");
+        return -1;
+    }
+    int rc = 0;
+    snprintf(val, sizeof val, "%lu", virt_to_mfn(page));
+    rc |= xs_write("device/vfb/0/page-ref", val);
+    snprintf(val, sizeof val, "%u", port);
+    rc |= xs_write("device/vfb/0/event-channel", val);
+    rc |= xs_write("device/vfb/0/protocol", "x86_64-abi");
+    rc |= xs_write("device/vfb/0/feature-update", "1");
+    rc |= xs_write("device/vfb/0/state", "3");
+    if (rc) {
+        printk("vfb: cannot write the frontend nodes\n");
+        return -1;
+    }
+    evtchn_watch(port);
+    connected = true;
+    printk("vfb: %u MiB framebuffer (%u pages, %u directory pages), port %u, backend domain %lu\n",
+           VFB_BYTES >> 20, FB_PAGES, PD_PAGES, port, be);
+    return 0;
+}
+
+/* The backend's events: only REFRESH_PERIOD (how often it wants frames; 0 = no viewer). */
+static void read_in_ring(uint64_t now)
+{
+    uint32_t cons = page->in_cons, prod = READ_ONCE(page->in_prod);
+    rmb();
+    if (prod - cons > IN_RING_LEN) {   /* a backend that claims more than the ring holds */
+        page->in_cons = prod;
+        return;
+    }
+    for (; cons != prod; cons++) {
+        const uint8_t *ev = (const uint8_t *)page + IN_RING_OFFS + (cons % IN_RING_LEN) * EVENT_SIZE;
+        if (ev[0] != TYPE_REFRESH_PERIOD)
+            continue;
+        uint32_t p;
+        memcpy(&p, ev + 4, 4);
+        if (p > MAX_PERIOD_MS)
+            p = MAX_PERIOD_MS;
+        if (p && !period_ms)
+            next_frame = now;   /* a viewer arrived: a frame at once */
+        if (p != period_ms)
+            printk("vfb: the backend asks for a frame every %u ms%s\n", p, p ? "" : " (no viewer: none)");
+        period_ms = p;
+        if (p)
+            dirty_all();
+    }
+    mb();
+    page->in_cons = cons;
+}
+
+static bool put_event(const void *ev, size_t len)
+{
+    uint32_t prod = page->out_prod, cons = READ_ONCE(page->out_cons);
+    if (prod - cons >= OUT_RING_LEN) {
+        ring_full++;
+        return false;   /* the backend is behind: try again next frame */
+    }
+    uint8_t *slot = (uint8_t *)page + OUT_RING_OFFS + (prod % OUT_RING_LEN) * EVENT_SIZE;
+    memset(slot, 0, EVENT_SIZE);
+    memcpy(slot, ev, len);
+    wmb();
+    page->out_prod = prod + 1;
+    return true;
+}
+
+/* The dirty rectangle of the surface into the framebuffer, as BGRX. */
+static void copy_dirty(void)
+{
+    int32_t x0 = dx0 < 0 ? 0 : dx0, y0 = dy0 < 0 ? 0 : dy0;
+    int32_t x1 = dx1 > (int32_t)fw ? (int32_t)fw : dx1, y1 = dy1 > (int32_t)fh ? (int32_t)fh : dy1;
+    if (x1 > (int32_t)sw)
+        x1 = (int32_t)sw;
+    if (y1 > (int32_t)sh)
+        y1 = (int32_t)sh;
+    uint32_t fstride = fw * 4;
+    for (int32_t y = y0; y < y1; y++) {
+        uint8_t *dst = fb + (size_t)y * fstride + (size_t)x0 * 4;
+        if (kind == STUBDOM_SURFACE_NONE || !spix || x0 >= x1) {
+            if (x0 < x1)
+                memset(dst, 0, (size_t)(x1 - x0) * 4);
+            continue;
+        }
+        const uint8_t *src = spix + (size_t)y * sstride + (size_t)x0 * 4;
+        if (kind == STUBDOM_SURFACE_BGRX32) {
+            memcpy(dst, src, (size_t)(x1 - x0) * 4);
+        } else {   /* RGBA32 */
+            for (int32_t x = x0; x < x1; x++, src += 4, dst += 4) {
+                dst[0] = src[2], dst[1] = src[1], dst[2] = src[0], dst[3] = 0;
+            }
+        }
+    }
+}
+
+void vfb_service(uint64_t now, void (*refresh)(void))
+{
+    if (!connected)
+        return;
+    evtchn_test_and_clear(port);
+    read_in_ring(now);
+    if (!period_ms || now < next_frame)
+        return;
+    next_frame = now + (uint64_t)period_ms * 1000000ULL;
+    frames++;
+    refresh();   /* the VGA renders what changed: set_surface / damage above */
+    bool sent = false;
+    if (resize_pending) {
+        uint8_t ev[24] = { TYPE_RESIZE };
+        int32_t v[5] = { (int32_t)fw, (int32_t)fh, (int32_t)(fw * 4), 32, 0 };
+        memcpy(ev + 4, v, sizeof v);
+        if (!put_event(ev, sizeof ev))
+            return;
+        page->width = (int32_t)fw, page->height = (int32_t)fh, page->line_length = fw * 4;
+        resize_pending = false;
+        resizes++;
+        sent = true;
+        dirty_all();
+    }
+    if (dx0 < dx1 && dy0 < dy1 && fw && fh) {
+        copy_dirty();
+        int32_t x0 = dx0 < 0 ? 0 : dx0, y0 = dy0 < 0 ? 0 : dy0;
+        int32_t x1 = dx1 > (int32_t)fw ? (int32_t)fw : dx1, y1 = dy1 > (int32_t)fh ? (int32_t)fh : dy1;
+        uint8_t ev[20] = { TYPE_UPDATE };
+        int32_t v[4] = { x0, y0, x1 - x0, y1 - y0 };
+        memcpy(ev + 4, v, sizeof v);
+        if (x1 > x0 && y1 > y0 && put_event(ev, sizeof ev)) {
+            dx0 = dx1 = dy0 = dy1 = 0;
+            updates++;
+            sent = true;
+        }
+    }
+    if (sent)
+        evtchn_notify(port);
+}
+
+uint64_t vfb_next_deadline(void)
+{
+    return connected && period_ms ? next_frame : UINT64_MAX;
+}
+
+void vfb_report(void)
+{
+    if (connected && frames)
+        printk("vfb: %lu frames, %lu updates, %lu resizes (now %ux%u), %lu times the ring was full\n", frames,
+               updates, resizes, fw, fh, ring_full);
+}

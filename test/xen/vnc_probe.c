@@ -1,0 +1,153 @@
+/* test/xen/vnc_probe.c — a minimal VNC viewer for the end-to-end test, run in the nested dom0:
+ * connects to the dom0 helper's VNC server, takes one full picture (written as a binary PPM),
+ * then types TEXT through key events (Shift added for characters that need it on a US keyboard;
+ * "\n" is Return). Prints what it saw and did on stdout. Exit 0 on success.
+ * Usage: vnc_probe HOST PORT OUT.ppm [TEXT] */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int fd;
+
+static void die(const char *what)
+{
+    printf("vnc_probe: %s\n", what);
+    exit(1);
+}
+
+static void readn(void *p, size_t n)
+{
+    uint8_t *b = p;
+    while (n) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, 20000) != 1)
+            die("timeout reading from the server");
+        ssize_t r = read(fd, b, n);
+        if (r <= 0)
+            die("connection closed");
+        b += r, n -= (size_t)r;
+    }
+}
+
+static void writen(const void *p, size_t n)
+{
+    if (write(fd, p, n) != (ssize_t)n)
+        die("write failed");
+}
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t be32(const uint8_t *p) { return (uint32_t)be16(p) << 16 | be16(p + 2); }
+
+static void key(uint32_t sym, int down)
+{
+    uint8_t m[8] = { 4, (uint8_t)down, 0, 0, (uint8_t)(sym >> 24), (uint8_t)(sym >> 16), (uint8_t)(sym >> 8), (uint8_t)sym };
+    writen(m, sizeof m);
+    usleep(30000);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4)
+        die("usage: vnc_probe HOST PORT OUT.ppm [TEXT]");
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
+    inet_pton(AF_INET, argv[1], &sa.sin_addr);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof sa))
+        die("cannot connect");
+    uint8_t b[64];
+    readn(b, 12);
+    writen("RFB 003.008\n", 12);
+    readn(b, 1);
+    if (!b[0])
+        die("the server refused the connection");
+    readn(b + 1, b[0]);
+    writen("\1", 1);   /* None */
+    readn(b, 4);
+    if (be32(b))
+        die("security handshake failed");
+    writen("\1", 1);   /* shared */
+    readn(b, 24);
+    uint32_t w = be16(b), h = be16(b + 2), nlen = be32(b + 20);
+    char name[64] = "";
+    for (uint32_t i = 0; i < nlen; i++) {
+        uint8_t ch;
+        readn(&ch, 1);
+        if (i < sizeof name - 1)
+            name[i] = (char)ch;
+    }
+    printf("vnc: %ux%u \"%s\", %u bpp, depth %u\n", w, h, name, b[4], b[5]);
+    /* Raw and DesktopSize; the whole picture, then 4 s of incremental updates (the stub domain
+     * starts sending frames only once a viewer is there, the first ones may resize it) */
+    uint8_t enc[12] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x21 };
+    writen(enc, sizeof enc);
+    uint8_t *pix = calloc((size_t)w * h, 4);
+    unsigned updates = 0;
+    for (int round = 0, incremental = 0; round < 200; round++, incremental = 1) {
+        uint8_t req[10] = { 3, (uint8_t)incremental, 0, 0, 0, 0, (uint8_t)(w >> 8), (uint8_t)w, (uint8_t)(h >> 8), (uint8_t)h };
+        writen(req, sizeof req);
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, round ? 4000 : 20000) != 1)
+            break;   /* nothing changed for 4 s: the picture is complete */
+        readn(b, 4);
+        if (b[0] != 0)
+            die("unexpected server message");
+        updates++;
+        for (uint32_t r = 0, n = be16(b + 2); r < n; r++) {
+            readn(b, 12);
+            uint32_t x = be16(b), y = be16(b + 2), rw = be16(b + 4), rh = be16(b + 6);
+            int32_t e = (int32_t)be32(b + 8);
+            if (e == -223) {
+                w = rw, h = rh;
+                free(pix);
+                pix = calloc((size_t)w * h, 4);
+                printf("vnc: resized to %ux%u\n", w, h);
+                continue;
+            }
+            if (e != 0 || x + rw > w || y + rh > h)
+                die("bad rectangle");
+            for (uint32_t j = 0; j < rh; j++)
+                readn(pix + ((size_t)(y + j) * w + x) * 4, (size_t)rw * 4);
+        }
+    }
+    printf("vnc: %u updates\n", updates);
+    if (!pix)
+        die("no picture");
+    FILE *f = fopen(argv[3], "wb");
+    fprintf(f, "P6\n%u %u\n255\n", w, h);
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        uint8_t rgb[3] = { pix[i * 4 + 2], pix[i * 4 + 1], pix[i * 4] };
+        fwrite(rgb, 1, 3, f);
+    }
+    fclose(f);
+    size_t lit = 0;
+    for (size_t i = 0; i < (size_t)w * h; i++)
+        lit += pix[i * 4] | pix[i * 4 + 1] | pix[i * 4 + 2] ? 1 : 0;
+    printf("vnc: picture %ux%u written to %s, %zu non-black pixels\n", w, h, argv[3], lit);
+    if (argc > 4) {
+        static const char shifted[] = "~!@#$%^&*()_+{}|:\"<>?";
+        size_t n = 0;
+        for (const char *p = argv[4]; *p; p++, n++) {
+            if (*p == '\\' && p[1] == 'n') {
+                key(0xff0d, 1), key(0xff0d, 0);
+                p++;
+                continue;
+            }
+            int shift = (*p >= 'A' && *p <= 'Z') || strchr(shifted, *p);
+            if (shift)
+                key(0xffe1, 1);
+            key((uint8_t)*p, 1), key((uint8_t)*p, 0);
+            if (shift)
+                key(0xffe1, 0);
+        }
+        printf("vnc: typed %zu keys\n", n);
+    }
+    close(fd);
+    return 0;
+}
