@@ -82,7 +82,8 @@ node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$
 # a dom0 program, built against libxen-dev for the dom0's own Debian release.
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \
       "$ROOT/host/dom0/stubdom-dm-helper.c" "$ROOT/host/dom0/qdisk.c" "$ROOT/host/dom0/serial_pty.c" \
-      "$ROOT/host/dom0/vfb_backend.c" "$ROOT/host/dom0/vnc.c" "$ROOT/host/dom0/keymap.c" "$SRC/qmp.c" \
+      "$ROOT/host/dom0/vfb_backend.c" "$ROOT/host/dom0/vnc.c" "$ROOT/host/dom0/keymap.c" "$ROOT/host/dom0/store.c" \
+      "$ROOT/host/dom0/frontend_ring.c" "$SRC/qmp.c" \
       -lxenstore -lxenforeignmemory -lxenevtchn -lxengnttab
 size=$(stat -c %s "$OUT/stubdom.gz")
 echo "build/out/stubdom.gz: $size bytes ($(stat -c %s "$OUT/stubdom.elf") bytes unstripped ELF); build/out/stubdom.mod: $(stat -c %s "$OUT/stubdom.mod") bytes"

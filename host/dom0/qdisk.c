@@ -4,6 +4,8 @@
  * is served; anything else is answered with an error, never trusted. */
 #define _GNU_SOURCE
 #include "qdisk.h"
+#include "frontend_ring.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -57,38 +59,6 @@ static bool warned_full;
 
 xenevtchn_handle *qdisk_evtchn(void) { return xce; }
 
-static char *get(const char *dir, const char *key)
-{
-    char path[256];
-    unsigned len;
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    return xs_read(store, XBT_NULL, path, &len);
-}
-
-static void put(const char *dir, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void put(const char *dir, const char *key, const char *fmt, ...)
-{
-    char path[256], val[64];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(val, sizeof val, fmt, ap);
-    va_end(ap);
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    xs_write(store, XBT_NULL, path, val, (unsigned)strlen(val));
-}
-
-static int get_uint(const char *dir, const char *key, unsigned long *v)
-{
-    char *s = get(dir, key);
-    if (!s)
-        return -1;
-    char *end;
-    *v = strtoul(s, &end, 10);
-    int ok = *s && !*end;
-    free(s);
-    return ok ? 0 : -1;
-}
-
 /* The vbd cannot be served: say why in the log and Closed to the frontend, which then gives up
  * at once instead of waiting out its timeout. */
 static void fail(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -101,17 +71,17 @@ static void fail(struct disk *d, const char *fmt, ...)
     va_end(ap);
     printk("qdisk %u: %s\n", d->devid, msg);
     d->failed = true;
-    put(d->be, "state", "%d", XenbusStateClosed);
+    store_put(store, d->be, "state", "%d", XenbusStateClosed);
 }
 
 /* A new vbd: open its image (params = "aio:PATH", "raw:PATH" or PATH) and describe it. */
 static void open_disk(struct disk *d)
 {
-    char *params = get(d->be, "params"), *mode = get(d->be, "mode"), *type = get(d->be, "device-type");
-    char *fe = get(d->be, "frontend");
+    char *params = store_get(store, d->be, "params"), *mode = store_get(store, d->be, "mode"), *type = store_get(store, d->be, "device-type");
+    char *fe = store_get(store, d->be, "frontend");
     unsigned long fe_id = 0;
     d->fd = -1;
-    if (!params || !fe || get_uint(d->be, "frontend-id", &fe_id)) {
+    if (!params || !fe || store_get_ulong(store, d->be, "frontend-id", &fe_id)) {
         fail(d, "incomplete backend node %s", d->be);
         goto out;
     }
@@ -140,11 +110,11 @@ static void open_disk(struct disk *d)
         }
         d->bytes = S_ISBLK(st.st_mode) ? (uint64_t)lseek(d->fd, 0, SEEK_END) : (uint64_t)st.st_size;
     }
-    put(d->be, "sectors", "%llu", (unsigned long long)(d->bytes / 512));
-    put(d->be, "sector-size", "512");
-    put(d->be, "info", "%u", (cdrom ? VDISK_CDROM : 0) | (d->ro ? VDISK_READONLY : 0));
-    put(d->be, "feature-flush-cache", "1");
-    put(d->be, "state", "%d", XenbusStateInitWait);
+    store_put(store, d->be, "sectors", "%llu", (unsigned long long)(d->bytes / 512));
+    store_put(store, d->be, "sector-size", "512");
+    store_put(store, d->be, "info", "%u", (cdrom ? VDISK_CDROM : 0) | (d->ro ? VDISK_READONLY : 0));
+    store_put(store, d->be, "feature-flush-cache", "1");
+    store_put(store, d->be, "state", "%d", XenbusStateInitWait);
     printk("qdisk %u: %s, %llu bytes%s%s, frontend domain %u\n", d->devid, *path ? path : "(no medium)",
            (unsigned long long)d->bytes, cdrom ? ", cdrom" : "", d->ro ? ", read-only" : "", d->fe_domid);
 out:
@@ -154,37 +124,27 @@ out:
 static void connect_disk(struct disk *d)
 {
     unsigned long state = 0, ref, port;
-    if (get_uint(d->fe, "state", &state) || state != XenbusStateInitialised)
+    if (store_get_ulong(store, d->fe, "state", &state) || state != XenbusStateInitialised)
         return;
-    if (get_uint(d->fe, "ring-ref", &ref) || get_uint(d->fe, "event-channel", &port)) {
+    if (store_get_ulong(store, d->fe, "ring-ref", &ref) || store_get_ulong(store, d->fe, "event-channel", &port)) {
         fail(d, "frontend %s has no ring-ref/event-channel", d->fe);
         return;
     }
-    char *proto = get(d->fe, "protocol");
+    char *proto = store_get(store, d->fe, "protocol");
     bool x86_64 = !proto || !strcmp(proto, "x86_64-abi");
     free(proto);
     if (!x86_64) {
         fail(d, "only the x86_64-abi ring protocol is served");
         return;
     }
-    if (!xgt)
-        xgt = xengnttab_open(0, 0);
-    if (!xce)
-        xce = xenevtchn_open(0, 0);
-    d->ring = xgt ? xengnttab_map_grant_ref(xgt, d->fe_domid, (uint32_t)ref, PROT_READ | PROT_WRITE) : 0;
-    int lp = d->ring && xce ? xenevtchn_bind_interdomain(xce, d->fe_domid, (evtchn_port_t)port) : -1;
-    if (!d->ring || lp < 0) {
-        int err = errno;
-        if (d->ring)
-            xengnttab_unmap(xgt, d->ring, 1);
-        d->ring = 0;
-        fail(d, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(err));
+    d->ring = frontend_ring_map(&xgt, &xce, d->fe_domid, ref, port, &d->port);
+    if (!d->ring) {
+        fail(d, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(errno));
         return;
     }
-    d->port = (evtchn_port_t)lp;
     d->rsp_prod = d->ring->rsp_prod;   /* nothing is outstanding at connection */
     d->req_cons = d->rsp_prod;
-    put(d->be, "state", "%d", XenbusStateConnected);
+    store_put(store, d->be, "state", "%d", XenbusStateConnected);
     d->connected = true;
     printk("qdisk %u: connected (ring-ref %lu, port %lu)\n", d->devid, ref, port);
 }
@@ -206,7 +166,7 @@ static void release_disk(struct disk *d, bool say_closed)
         xs_unwatch(store, fe_state, QDISK_WATCH_TOKEN);
     }
     if (say_closed)
-        put(d->be, "state", "%d", XenbusStateClosed);
+        store_put(store, d->be, "state", "%d", XenbusStateClosed);
     printk("qdisk %u: released (%u requests served)\n", d->devid, d->served);
     memset(d, 0, sizeof *d);
     d->fd = -1;
@@ -244,9 +204,9 @@ void qdisk_scan(void)
         unsigned long be_state = 0, fe_state = 0;
         if (!listed)
             release_disk(d, false);
-        else if (!get_uint(d->be, "state", &be_state) && be_state == XenbusStateClosing)
+        else if (!store_get_ulong(store, d->be, "state", &be_state) && be_state == XenbusStateClosing)
             release_disk(d, true);
-        else if (d->connected && !get_uint(d->fe, "state", &fe_state) && fe_state >= XenbusStateClosing)
+        else if (d->connected && !store_get_ulong(store, d->fe, "state", &fe_state) && fe_state >= XenbusStateClosing)
             release_disk(d, true);
     }
     for (unsigned i = 0; ids && i < n; i++) {
@@ -262,7 +222,7 @@ void qdisk_scan(void)
             char be[128];
             unsigned long be_state = XenbusStateInitialising;
             snprintf(be, sizeof be, "%s/%s", qdisk_dir, ids[i]);
-            get_uint(be, "state", &be_state);   /* absent: libxl is still writing the node */
+            store_get_ulong(store, be, "state", &be_state);   /* absent: libxl is still writing the node */
             if (be_state != XenbusStateInitialising)
                 continue;
             if (!free_slot) {

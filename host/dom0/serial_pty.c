@@ -9,6 +9,8 @@
  * then waits). */
 #define _GNU_SOURCE
 #include "serial_pty.h"
+#include "frontend_ring.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,32 +51,6 @@ static char dir[64];
 static xenevtchn_handle *xce;
 static xengnttab_handle *xgt;
 static int where[SERIAL_PTY_POLLFDS];   /* per pollfd entry: -1 = event channels, else console index */
-
-static char *get(const char *d, const char *key)
-{
-    char path[160];
-    unsigned len;
-    snprintf(path, sizeof path, "%s/%s", d, key);
-    return xs_read(store, XBT_NULL, path, &len);
-}
-
-static void put(const char *d, const char *key, const char *val)
-{
-    char path[160];
-    snprintf(path, sizeof path, "%s/%s", d, key);
-    xs_write(store, XBT_NULL, path, val, (unsigned)strlen(val));
-}
-
-static int get_uint(const char *d, const char *key, unsigned long *v)
-{
-    char *s = get(d, key), *end;
-    if (!s)
-        return -1;
-    *v = strtoul(s, &end, 10);
-    int ok = *s && !*end;
-    free(s);
-    return ok ? 0 : -1;
-}
 
 static void fail(struct cons *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(struct cons *c, const char *fmt, ...)
@@ -134,7 +110,7 @@ static bool pty_attached(int master)
  * serial= value (libxl__device_console_add puts it there, not in the backend). */
 static void open_output(struct cons *c)
 {
-    char *out = get(c->fe, "output");
+    char *out = store_get(store, c->fe, "output");
     c->out_fd = -1;
     if (!out) {
         fail(c, "no output node");
@@ -145,7 +121,7 @@ static void open_output(struct cons *c)
         c->out_fd = open_pty(c, name, sizeof name);
         if (c->out_fd >= 0) {
             c->is_pty = true;
-            put(c->fe, "tty", name);   /* where xenconsole (xl console) looks */
+            store_put(store, c->fe, "tty", "%s", name);   /* where xenconsole (xl console) looks */
             printk("console %u: the guest's serial port is %s (xl console)\n", c->devid, name);
         }
     } else if (!strncmp(out, "file:", 5)) {
@@ -162,9 +138,9 @@ static void open_output(struct cons *c)
 
 static void connect_cons(struct cons *c)
 {
-    char *fe = get(c->be, "frontend");
+    char *fe = store_get(store, c->be, "frontend");
     unsigned long fe_id, ref, port;
-    if (!fe || get_uint(c->be, "frontend-id", &fe_id)) {
+    if (!fe || store_get_ulong(store, c->be, "frontend-id", &fe_id)) {
         free(fe);
         return;   /* libxl is still writing the node */
     }
@@ -176,23 +152,13 @@ static void connect_cons(struct cons *c)
         snprintf(st, sizeof st, "%s/state", c->fe);
         c->watching = xs_watch(store, st, SERIAL_WATCH_TOKEN);
     }
-    if (get_uint(c->fe, "ring-ref", &ref) || get_uint(c->fe, "port", &port))
+    if (store_get_ulong(store, c->fe, "ring-ref", &ref) || store_get_ulong(store, c->fe, "port", &port))
         return;   /* the stub domain has not set up its end yet */
-    if (!xgt)
-        xgt = xengnttab_open(0, 0);
-    if (!xce)
-        xce = xenevtchn_open(0, 0);
-    c->ring = xgt ? xengnttab_map_grant_ref(xgt, c->fe_domid, (uint32_t)ref, PROT_READ | PROT_WRITE) : 0;
-    int lp = c->ring && xce ? xenevtchn_bind_interdomain(xce, c->fe_domid, (evtchn_port_t)port) : -1;
-    if (!c->ring || lp < 0) {
-        int err = errno;
-        if (c->ring)
-            xengnttab_unmap(xgt, c->ring, 1);
-        c->ring = 0;
-        fail(c, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(err));
+    c->ring = frontend_ring_map(&xgt, &xce, c->fe_domid, ref, port, &c->port);
+    if (!c->ring) {
+        fail(c, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(errno));
         return;
     }
-    c->port = (evtchn_port_t)lp;
     open_output(c);
     if (c->failed) {
         xenevtchn_unbind(xce, c->port);
@@ -201,9 +167,7 @@ static void connect_cons(struct cons *c)
         return;
     }
     c->connected = true;
-    char st[8];
-    snprintf(st, sizeof st, "%d", XenbusStateConnected);
-    put(c->be, "state", st);
+    store_put(store, c->be, "state", "%d", XenbusStateConnected);
 }
 
 static void release(struct cons *c)

@@ -134,6 +134,27 @@ static bool screen_view(struct vnc_view *v)
     return true;
 }
 
+static char *xs_get(struct xs_handle *xs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* libxl writes where the VNC server listens (from query-vnc) under the stub domain's own
+ * console node; `xl vncviewer <guest>` reads the guest's. Both, then. */
+static void publish_vnc(struct xs_handle *xs)
+{
+    char host[64], service[16];
+    char *target = xs_get(xs, "/local/domain/%u/target", stub_domid);
+    if (!target || !vnc_address(host, sizeof host, service, sizeof service)) {
+        free(target);
+        return;
+    }
+    char path[96];
+    snprintf(path, sizeof path, "/local/domain/%s/console/vnc-listen", target);
+    xs_write(xs, XBT_NULL, path, host, (unsigned)strlen(host));
+    snprintf(path, sizeof path, "/local/domain/%s/console/vnc-port", target);
+    xs_write(xs, XBT_NULL, path, service, (unsigned)strlen(service));
+    printk("vnc: %s:%s published for guest %s (xl vncviewer)\n", host, service, target);
+    free(target);
+}
+
 /* ---- QMP over unix sockets ---- */
 
 struct client {
@@ -349,7 +370,8 @@ int main(int argc, char **argv)
     static const struct vnc_source screen = { .view = screen_view, .take_damage = vfb_backend_take_damage,
                                               .set_period = vfb_backend_set_period, .key = vfb_backend_key,
                                               .motion = vfb_backend_motion };
-    vnc_init(a.vnc, guest_name, &screen);
+    if (!vnc_init(a.vnc, guest_name, &screen))
+        publish_vnc(xs);
     struct timespec last_tick;
     clock_gettime(CLOCK_MONOTONIC, &last_tick);
 

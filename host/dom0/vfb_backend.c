@@ -7,6 +7,7 @@
  * before use: frame counts, geometry against the mapped memory, ring indexes. */
 #define _GNU_SOURCE
 #include "vfb_backend.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -46,37 +47,13 @@ static unsigned stub_domid;
 static xenforeignmemory_handle *fmem;
 static xenevtchn_handle *xce;
 static struct end vfb = { .kind = "vfb" }, vkbd = { .kind = "vkbd" };
-static uint8_t *fb;
+static xen_pfn_t *fb_mfns;        /* the framebuffer's frames, from the page directory */
 static uint32_t fb_pages;
+static uint8_t *fb;                /* mapped only while a viewer looks, and only what is shown */
+static uint32_t fb_mapped;
 static uint32_t fw, fh, fstride;   /* the geometry in use (from the page, then RESIZE events) */
 static int32_t dx0, dy0, dx1, dy1; /* accumulated damage; empty when dx0 >= dx1 */
 static uint32_t period_ms, period_sent = UINT32_MAX;
-
-static char *get(const char *dir, const char *key)
-{
-    char path[256];
-    unsigned len;
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    return xs_read(store, XBT_NULL, path, &len);
-}
-
-static void put(const char *dir, const char *key, const char *val)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    xs_write(store, XBT_NULL, path, val, (unsigned)strlen(val));
-}
-
-static int get_ulong(const char *dir, const char *key, unsigned long *v)
-{
-    char *s = get(dir, key), *end;
-    if (!s)
-        return -1;
-    *v = strtoul(s, &end, 10);
-    int ok = *s && !*end;
-    free(s);
-    return ok ? 0 : -1;
-}
 
 static void fail(struct end *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(struct end *e, const char *fmt, ...)
@@ -88,7 +65,7 @@ static void fail(struct end *e, const char *fmt, ...)
     va_end(ap);
     printk("%s: %s\n", e->kind, msg);
     e->failed = true;
-    put(e->be, "state", "6");
+    store_put(store, e->be, "state", "6");
 }
 
 void vfb_backend_init(struct xs_handle *xs, unsigned stub)
@@ -126,9 +103,12 @@ static void release(struct end *e)
     if (e->connected) {
         xenevtchn_unbind(xce, e->port);
         xenforeignmemory_unmap(fmem, e->page, 1);
-        if (e == &vfb && fb) {
-            xenforeignmemory_unmap(fmem, fb, fb_pages);
-            fb = 0, fw = fh = fstride = 0;
+        if (e == &vfb) {
+            if (fb)
+                xenforeignmemory_unmap(fmem, fb, fb_mapped);
+            free(fb_mfns);
+            fb = 0, fb_mfns = 0, fb_mapped = fb_pages = 0;
+            fw = fh = fstride = 0;
         }
         printk("%s: released\n", e->kind);
     }
@@ -141,8 +121,11 @@ static void release(struct end *e)
     e->page = 0;
 }
 
-/* The framebuffer: the page directory's frames, then the frames they list. */
-static bool map_framebuffer(void)
+/* The framebuffer's frames, listed by the page directory (whose pages are mapped only to read
+ * them). The framebuffer itself is mapped later, as much of it as is shown, while a viewer
+ * looks (map_shown): mapping many foreign frames changes dom0's physmap, which is worth doing
+ * only when someone needs the picture. */
+static bool read_directory(void)
 {
     uint32_t mem = *(uint32_t *)(vfb.page + 28);
     if (!mem || mem > MAX_FB_BYTES || mem % PAGE) {
@@ -168,14 +151,33 @@ static bool map_framebuffer(void)
     for (uint32_t i = 0; i < pages; i++)
         mfns[i] = pd[i];
     xenforeignmemory_unmap(fmem, pd, npd);
-    fb = map_frames(mfns, pages);
-    free(mfns);
-    if (!fb) {
-        fail(&vfb, "cannot map the %u framebuffer pages: %s", pages, strerror(errno));
-        return false;
-    }
+    fb_mfns = mfns;
     fb_pages = pages;
     return true;
+}
+
+/* The first `bytes` of the framebuffer mapped (false when they cannot be). */
+static bool map_shown(uint64_t bytes)
+{
+    uint32_t pages = (uint32_t)((bytes + PAGE - 1) / PAGE);
+    if (pages > fb_pages)
+        return false;
+    if (fb && pages <= fb_mapped)
+        return true;
+    if (fb)
+        xenforeignmemory_unmap(fmem, fb, fb_mapped);
+    fb = map_frames(fb_mfns, pages);
+    fb_mapped = fb ? pages : 0;
+    if (!fb)
+        printk("vfb: cannot map %u framebuffer pages: %s\n", pages, strerror(errno));
+    return fb != 0;
+}
+
+static void unmap_shown(void)
+{
+    if (fb)
+        xenforeignmemory_unmap(fmem, fb, fb_mapped);
+    fb = 0, fb_mapped = 0;
 }
 
 /* Geometry from the stub domain, checked against the mapped memory. */
@@ -192,9 +194,9 @@ static void set_geometry(int32_t w, int32_t h, int32_t stride, int32_t depth, in
 
 static void connect_end(struct end *e)
 {
-    char *fe = get(e->be, "frontend");
+    char *fe = store_get(store, e->be, "frontend");
     unsigned long fe_id, ref, port, state;
-    if (!fe || get_ulong(e->be, "frontend-id", &fe_id)) {
+    if (!fe || store_get_ulong(store, e->be, "frontend-id", &fe_id)) {
         free(fe);
         return;
     }
@@ -206,8 +208,8 @@ static void connect_end(struct end *e)
         snprintf(st, sizeof st, "%s/state", e->fe);
         e->watching = xs_watch(store, st, VFB_WATCH_TOKEN);
     }
-    if (get_ulong(e->fe, "state", &state) || state != XenbusStateInitialised ||
-        get_ulong(e->fe, "page-ref", &ref) || get_ulong(e->fe, "event-channel", &port))
+    if (store_get_ulong(store, e->fe, "state", &state) || state != XenbusStateInitialised ||
+        store_get_ulong(store, e->fe, "page-ref", &ref) || store_get_ulong(store, e->fe, "event-channel", &port))
         return;   /* the stub domain has not set up its end yet */
     if (!fmem)
         fmem = xenforeignmemory_open(0, 0);
@@ -225,7 +227,7 @@ static void connect_end(struct end *e)
     }
     e->port = (evtchn_port_t)lp;
     if (e == &vfb) {
-        if (!map_framebuffer()) {
+        if (!read_directory()) {
             xenevtchn_unbind(xce, e->port);
             xenforeignmemory_unmap(fmem, e->page, 1);
             e->page = 0;
@@ -233,17 +235,17 @@ static void connect_end(struct end *e)
         }
         set_geometry(*(int32_t *)(vfb.page + 16), *(int32_t *)(vfb.page + 20), *(int32_t *)(vfb.page + 24),
                      vfb.page[32], 0);
-        put(e->be, "feature-resize", "1");
+        store_put(store, e->be, "feature-resize", "1");
         period_sent = UINT32_MAX;   /* tell the new frontend the period */
     }
     e->connected = true;
-    put(e->be, "state", "4");
-    printk("%s: connected (page %lu, port %lu)%s\n", e->kind, ref, port, e == &vfb ? ", framebuffer mapped" : "");
+    store_put(store, e->be, "state", "4");
+    printk("%s: connected (page %lu, port %lu)%s\n", e->kind, ref, port, e == &vfb ? ", framebuffer found" : "");
 }
 
 static void scan_end(struct end *e)
 {
-    char *st = get(e->be, "state");
+    char *st = store_get(store, e->be, "state");
     bool present = st != 0;
     free(st);
     if (!present) {
@@ -253,9 +255,9 @@ static void scan_end(struct end *e)
         return;
     }
     unsigned long fe_state = 0;
-    if (e->connected && !get_ulong(e->fe, "state", &fe_state) && fe_state >= XenbusStateClosing) {
+    if (e->connected && !store_get_ulong(store, e->fe, "state", &fe_state) && fe_state >= XenbusStateClosing) {
         release(e);
-        put(e->be, "state", "6");
+        store_put(store, e->be, "state", "6");
         e->failed = true;   /* not again until libxl makes a new one */
         return;
     }
@@ -327,7 +329,7 @@ void vfb_backend_handle(const struct pollfd *pfd, unsigned n)
 
 bool vfb_backend_view(struct vfb_view *v)
 {
-    if (!vfb.connected || !fb || !fw || !fh)
+    if (!vfb.connected || !fw || !fh || !map_shown((uint64_t)fstride * fh))
         return false;
     *v = (struct vfb_view){ .pixels = fb, .width = fw, .height = fh, .stride = fstride };
     return true;
@@ -370,6 +372,8 @@ static void send_period(void)
 void vfb_backend_set_period(uint32_t ms)
 {
     period_ms = ms;
+    if (!ms)
+        unmap_shown();   /* nobody looks */
     send_period();
 }
 

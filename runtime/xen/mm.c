@@ -76,6 +76,9 @@ static int install(uint64_t entry_maddr, uint64_t val)
     return (int)rc;
 }
 
+/* what mm_map_rest mapped at HIGH_VA: pfns [rest_first_pfn, + rest_pages) */
+static uint64_t rest_first_pfn, rest_pages;
+
 void *mm_map_rest(size_t *len)
 {
     static uint64_t entries[512];
@@ -124,6 +127,8 @@ void *mm_map_rest(size_t *len)
     if (install((l3_mfn << PAGE_SHIFT) + ((HIGH_VA >> 30) & 511) * 8, (l2_mfn << PAGE_SHIFT) | PTE_TABLE))
         return 0;
     *len = (size_t)ndata * PAGE_SIZE;
+    rest_first_pfn = data_first;
+    rest_pages = ndata;
     printk("mm: pfns %lx-%lx mapped at %lx (%lu KiB; %lu table pages)\n", data_first,
            data_first + ndata - 1, HIGH_VA, (unsigned long)(ndata * 4), (unsigned long)(1 + nl1));
     return (void *)HIGH_VA;
@@ -148,7 +153,10 @@ static uint64_t l1e_maddr(uintptr_t va)
 
 uint64_t virt_to_mfn(const void *va)
 {
-    uint64_t pfn = (uintptr_t)va >> PAGE_SHIFT;
+    uintptr_t a = (uintptr_t)va;
+    if (a >= HIGH_VA && a - HIGH_VA < rest_pages * PAGE_SIZE)   /* mm_map_rest's region */
+        return p2m[rest_first_pfn + ((a - HIGH_VA) >> PAGE_SHIFT)];
+    uint64_t pfn = a >> PAGE_SHIFT;
     return pfn < nr_pages ? p2m[pfn] : ~0ULL;
 }
 

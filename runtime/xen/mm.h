@@ -14,7 +14,8 @@ void mm_init(const struct start_info *si);
  * region (NULL, len 0, when there is none). Call once. Not zeroed here. */
 void *mm_map_rest(size_t *len);
 
-/* Machine frame behind one of our own (initially mapped) virtual addresses. */
+/* Machine frame behind one of our own virtual addresses: the initial mapping or the region
+ * mm_map_rest mapped. */
 uint64_t virt_to_mfn(const void *va);
 /* Our virtual address of a machine frame that belongs to our initial mapping. */
 void *mfn_to_virt(uint64_t mfn);

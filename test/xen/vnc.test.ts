@@ -5,14 +5,10 @@
 // pointer as Linux key codes and relative motion, and clients that send garbage, flood the
 // clipboard or come while a password is set (refused: not supported).
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { connect, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { buildHarness, type Harness } from "./host-harness.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const W = 64, H = 48;
 
 /** A byte stream with awaitable reads, over a socket. */
@@ -93,25 +89,20 @@ class Rfb {
 
 describe("xen: dom0 helper's VNC server", function () {
   this.timeout(60000);
-  let dir: string;
-  let exe: string;
+  let h: Harness;
   let srv: ChildProcessWithoutNullStreams;
   let port: number;
   let lines: string[];
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "vnc-"));
-    exe = join(dir, "vnc_host");
-    execFileSync("gcc", ["-std=c11", "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-fsanitize=address,undefined",
-      "-fno-sanitize-recover=all", "-iquote", join(ROOT, "host/dom0"),
-      join(ROOT, "test/xen/vnc_host.c"), join(ROOT, "host/dom0/vnc.c"), join(ROOT, "host/dom0/keymap.c"), "-o", exe]);
+    h = buildHarness("vnc_host", ["test/xen/vnc_host.c", "host/dom0/vnc.c", "host/dom0/keymap.c"], ["host/dom0"]);
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => h.remove());
 
   beforeEach(async () => {
     lines = [];
     // displays 40..60: a free port whatever else listens here
-    srv = spawn(exe, ["127.0.0.1:40,to=60", String(W), String(H)]);
+    srv = spawn(h.exe, ["127.0.0.1:40,to=60", String(W), String(H)]);
     let out = "";
     srv.stdout.on("data", (d) => { out += d; const parts = out.split("\n"); out = parts.pop()!; lines.push(...parts); });
     for (let i = 0; i < 100 && !lines.some((l) => l.startsWith("listening ")); i++) await new Promise((r) => setTimeout(r, 20));

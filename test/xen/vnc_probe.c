@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static int fd;
@@ -83,18 +84,24 @@ int main(int argc, char **argv)
             name[i] = (char)ch;
     }
     printf("vnc: %ux%u \"%s\", %u bpp, depth %u\n", w, h, name, b[4], b[5]);
-    /* Raw and DesktopSize; the whole picture, then 4 s of incremental updates (the stub domain
-     * starts sending frames only once a viewer is there, the first ones may resize it) */
+    /* Raw and DesktopSize; the whole picture, then incremental updates for 5 s at most, or until
+     * nothing changed for 2 s (the stub domain starts sending frames only once a viewer is there,
+     * the first ones may resize it; a blinking cursor keeps changing forever) */
     uint8_t enc[12] = { 2, 0, 0, 2, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x21 };
     writen(enc, sizeof enc);
     uint8_t *pix = calloc((size_t)w * h, 4);
     unsigned updates = 0;
-    for (int round = 0, incremental = 0; round < 200; round++, incremental = 1) {
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int round = 0, incremental = 0; round < 1000; round++, incremental = 1) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (round && t.tv_sec - t0.tv_sec >= 5)
+            break;
         uint8_t req[10] = { 3, (uint8_t)incremental, 0, 0, 0, 0, (uint8_t)(w >> 8), (uint8_t)w, (uint8_t)(h >> 8), (uint8_t)h };
         writen(req, sizeof req);
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        if (poll(&pfd, 1, round ? 4000 : 20000) != 1)
-            break;   /* nothing changed for 4 s: the picture is complete */
+        if (poll(&pfd, 1, round ? 2000 : 20000) != 1)
+            break;   /* nothing changed for 2 s: the picture is complete */
         readn(b, 4);
         if (b[0] != 0)
             die("unexpected server message");

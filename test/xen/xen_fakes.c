@@ -11,20 +11,7 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 
-/* ---- checks ---- */
-
-void check(int ok, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("%s ", ok ? "ok" : "FAIL");
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    fflush(stdout);
-    if (!ok)
-        exit(1);
-}
+/* ---- the log ---- */
 
 char logbuf[8192];
 void printk(const char *fmt, ...)

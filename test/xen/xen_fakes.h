@@ -2,11 +2,13 @@
  * (libxenstore, libxengnttab, libxenevtchn), so that its parts (host/dom0/qdisk.c,
  * serial_pty.c) run on the build host under test: a xenstore that is a table of paths, a grant
  * table in which grant ref N is page N of a "frontend" memory, and event channels that count
- * notifies. Also the checks the harnesses print ("ok ..." / "FAIL ..." and exit 1). */
+ * notifies. */
 #ifndef TEST_XEN_FAKES_H
 #define TEST_XEN_FAKES_H
 
 #include <stdint.h>
+
+#include "check.h"
 
 #define FE_PAGES 48
 extern uint8_t fe_mem[FE_PAGES][4096];
@@ -17,7 +19,6 @@ extern unsigned watches;  /* xenstore watches set and not removed */
 extern char logbuf[8192]; /* everything the code under test printk'd */
 extern int dummy_handle;  /* what the fake open calls return a pointer to */
 
-void check(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void set(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *val(const char *path);
 void rm_tree(const char *prefix);
