@@ -151,6 +151,7 @@ function describeEnd(why: EndReason, matched: boolean): string {
   switch (why) {
     case "poweroff": return "guest powered off";
     case "reboot": return "guest asked for a reset (the run ends here)";
+    case "halted": return "guest halted its CPU with interrupts off (nothing can wake it)";
     case "timeout": return "timeout";
     case "stopped": return matched ? "--until matched" : "stopped";
     case "fault": return "INTERNAL ERROR in the simulator (see above)";

@@ -1,7 +1,8 @@
 // A development-host machine: v86 as the CPU (plus what Xen emulates in the hypervisor), the
 // Xen-shaped simulator in front of it, the host/node stub-domain runtime behind it, and our
 // device modules — the guest reaches them only through ioreqs. Built stopped; run() starts the
-// CPU. A guest reset or power-off request stops the run and is recorded in `ended`.
+// CPU. A guest reset or power-off request, or a CPU halted for good, stops the run and is
+// recorded in `ended`.
 import { existsSync } from "node:fs";
 import { StubdomRuntime, type DeviceSpec, type LogSink } from "../node/runtime.ts";
 import type { DeviceFailure } from "../node/device.ts";
@@ -34,7 +35,10 @@ export interface SimMachineOptions extends V86StartOptions {
 
 export class MissingDeviceError extends Error {}
 
-export type EndReason = ShutdownReason | "stopped" | "timeout" | "fault";
+/** `halted`: the guest executed HLT with interrupts off, which nothing here can wake (no NMIs);
+ * Linux's `poweroff -f` ends that way when it finds no ACPI power-off (the development host's
+ * firmware builds no ACPI tables; under Xen, hvmloader does and Xen powers the guest off). */
+export type EndReason = ShutdownReason | "halted" | "stopped" | "timeout" | "fault";
 
 export class SimMachine {
   readonly biosLog = new BiosLog();
@@ -92,6 +96,7 @@ export class SimMachine {
       if (level) { m.irqRaised[irq]!++; cpu.device_raise_irq(irq); } else cpu.device_lower_irq(irq);
     };
     sim.onShutdown = (reason) => m.end(reason);
+    emulator.add_listener("cpu-event-halt", () => m.end("halted"));
     sim.onFault = (e) => { m.fault ??= e; m.end("fault"); };
     clock.hook(cpu);
     // A panic inside v86's wasm core (an instruction it does not implement) ends the run with

@@ -40,6 +40,8 @@ export interface LinuxBoot {
   doneMs: number | null;
   /** The shell on ttyS0 answered a command typed into our UART. */
   shellAnswered: boolean;
+  /** `poweroff -f` typed into the shell ended the run with the CPU halted for good. */
+  halted: boolean;
   ioreqs: Record<string, number>;
   fbSize: [number, number];
   fbText: string[];
@@ -118,6 +120,13 @@ async function run(mode: LinuxMode): Promise<LinuxBoot> {
     fbSize = [display.width, display.height];
     if (display.width >= 640) fbText = framebufferText(captureImage(display), new Uint8Array(readFileSync(images.font)));
   }
+  // `poweroff -f` ends the run: with no ACPI tables Linux halts its CPU with interrupts off
+  let halted = false;
+  if (shellAnswered && !m.ended) {
+    await typePaced(console_, "poweroff -f\n", () => !m.ended);
+    halted = await m.waitFor(() => m.ended === "halted", 30_000);
+    text = console_.text();
+  }
   const fault = m.fault ? (m.fault.stack ?? m.fault.message) : null;
   m.end("stopped");
   live = false;
@@ -133,7 +142,7 @@ async function run(mode: LinuxMode): Promise<LinuxBoot> {
   const d = /GUEST-CHECKS-DONE pass=(\d+) fail=(\d+)/.exec(text);
   return {
     mode, images, present, serial: text, biosLog, peer, checks, done: d ? { pass: Number(d[1]), fail: Number(d[2]) } : null,
-    bannerMs, initMs, doneMs, shellAnswered, ioreqs, fbSize, fbText, trace, failures, fault,
+    bannerMs, initMs, doneMs, shellAnswered, halted, ioreqs, fbSize, fbText, trace, failures, fault,
   };
 }
 

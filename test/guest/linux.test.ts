@@ -107,5 +107,10 @@ for (const mode of ["direct", "disk"] as LinuxMode[]) {
     it("then a shell on the serial console answers a command typed into our UART", () => {
       assert.ok(b.shellAnswered, b.serial.slice(-2000));
     });
+
+    it("and `poweroff -f` typed there ends the run (no ACPI here: Linux halts its CPU with interrupts off)", () => {
+      assert.ok(b.halted, b.serial.slice(-2000));
+      assert.match(b.serial, /reboot: System halted/);
+    });
   });
 }
