@@ -5,7 +5,7 @@
 // claim order after the harness's BAR programming (fuzz/lib/exec.ts; docs/fuzz-format.md):
 //   e1000: 0 BAR0 MMIO (128 KiB), 1 BAR1 I/O      ide: 0 1F0-1F7, 1 3F6, 2 170-177, 3 376, 4 BM
 //   vga: 0 3B0-3DF, 1 1CE-1D0, 2 A0000-BFFFF, 3 BAR2 MMIO   ps2: 0 60, 1 64   uart: 0 3F8-3FF
-//   cmos: 0 70-71, 1 72-73   pci: 0 CF9; functions 0 = 00:00.0, 1 = 00:01.0
+//   cmos: 0 70-71, 1 72-73   pci: 0 CF9, 1 B004-B005, 2 AFE0-AFE3; functions 0 = 00:00.0, 1 = 00:01.0
 // Usage: tsx fuzz/seeds.ts (rewrites the seed-*.bin files and the dictionaries).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -184,6 +184,10 @@ function pciSeeds(): Record<string, FuzzInput> {
   s.pirq = new FuzzInput().cfgWrite(1, 0x60, 4, 0x0b0a0b0a).cfgWrite(1, 0x60, 1, 0x80).cfgRead(1, 0x60, 4).cfgWrite(1, 0x69, 1, 0x02).cfgWrite(1, 0x4c, 1, 0x4d).cfgWrite(1, 0xb0, 1, 0x04)
     .cfgRead(1, 0x00, 4);
   s.reset = new FuzzInput().read(0, 0, 1).write(0, 0, 1, 0x02).read(0, 0, 1).write(0, 0, 1, 0x06).write(0, 0, 1, 0x0e).reset().read(0, 0, 1);
+  // ACPI: hvmloader's SCI_EN read, an S3 request (refused), GPE0 enables and status, a guest
+  // reset, then S5 the way ACPICA writes it (SLP_TYP, then SLP_TYP|SLP_EN)
+  s.acpi = new FuzzInput().read(1, 0, 1).write(1, 0, 2, 0x0002).write(1, 0, 2, 0x2402).read(1, 0, 2).write(2, 2, 2, 0xffff).read(2, 0, 4)
+    .write(2, 0, 1, 0xff).read(1, 0, 4).reset().read(2, 2, 2).write(1, 0, 2, 0x0000).write(1, 0, 2, 0x2000).read(1, 0, 2);
   return s;
 }
 
@@ -219,7 +223,7 @@ function dict(device: string): string[] {
     reg("idx", 0, 0, 1); reg("data", 0, 1, 1); reg("idx2", 1, 0, 1); reg("data2", 1, 1, 1);
   } else if (device === "pci") {
     for (const r of [0x04, 0x10, 0x3c, 0x4c, 0x59, 0x5f, 0x60, 0x63, 0x69, 0x72, 0xb0]) out.push(`cfg_${r.toString(16)}=${tok([0x05, 0, r])}`);
-    reg("rcr", 0, 0, 1);
+    reg("rcr", 0, 0, 1); reg("pm1a_cnt", 1, 0, 2); reg("pm1a_cnt_hi", 1, 1, 1); reg("gpe0_sts", 2, 0, 2); reg("gpe0_en", 2, 2, 2);
   }
   for (const e of [[0x09, 0x00], [0x09, 0x80], [0x0a, 0x00], [0x08, 0x40], [0x0b], [0x07]]) out.push(`op_${e.map((x) => x.toString(16)).join("_")}=${tok(e)}`);
   return out;

@@ -37,7 +37,8 @@ export class MissingDeviceError extends Error {}
 
 /** `halted`: the guest executed HLT with interrupts off, which nothing here can wake (no NMIs);
  * Linux's `poweroff -f` ends that way when it finds no ACPI power-off (the development host's
- * firmware builds no ACPI tables; under Xen, hvmloader does and Xen powers the guest off). */
+ * firmware builds no ACPI tables; under Xen, hvmloader's FADT points Linux at our pci module's
+ * PM1a_CNT, which asks Xen for the power-off). */
 export type EndReason = ShutdownReason | "halted" | "stopped" | "timeout" | "fault";
 
 export class SimMachine {

@@ -5,7 +5,7 @@
 // range a stub-domain device claimed, the PCI configuration ports, and the legacy ports of the
 // devices we replace (PS/2, COM1, both IDE channels, VGA and Bochs VBE) whether claimed or not.
 import type { SimMachine } from "./machine.ts";
-import { ownerNames, portOwner, HYPERVISOR_DEVICES, CPU_GLUE, ABSENT, FORWARDED, SPLIT, DEBUG_PORT } from "./v86-owners.ts";
+import { ownerNames, portOwner, hypervisorPort, CPU_GLUE, ABSENT, FORWARDED, SPLIT, DEBUG_PORT } from "./v86-owners.ts";
 import { BLOCK_SHIFT, BIOS_ALIAS } from "./mmio-takeover.ts";
 import { SPACE_PORT, SPACE_MMIO } from "../node/ranges.ts";
 
@@ -81,7 +81,7 @@ function v86LfbAnswers(m: SimMachine): boolean {
   return seen === 0x5a;
 }
 
-/** Ports v86 may keep: those of the hypervisor-side devices and the CPU's platform glue. */
-export function allowedV86Owner(owner: string): boolean {
-  return HYPERVISOR_DEVICES.has(owner) || owner === CPU_GLUE;
+/** Ports v86 may keep: those Xen serves in the hypervisor and the CPU's platform glue. */
+export function allowedV86Owner(owner: string, port: number): boolean {
+  return hypervisorPort(owner, port) || owner === CPU_GLUE;
 }

@@ -6,7 +6,7 @@
 import type { V86Cpu, V86PortEntry } from "./v86-types.ts";
 import type { XenSim } from "../node/xen-sim.ts";
 import { DIR_READ, DIR_WRITE } from "../node/ioreq.ts";
-import { ABSENT, FORWARDED, HYPERVISOR_DEVICES, ownerNames, portOwner } from "./v86-owners.ts";
+import { ABSENT, FORWARDED, hypervisorPort, ownerNames, portOwner } from "./v86-owners.ts";
 
 export const PCI_PORTS_START = 0xcf8;
 export const PCI_PORTS_END = 0xcff;
@@ -30,7 +30,7 @@ export class PortTakeover {
     for (let port = 0; port < 0x10000; port++) {
       const owner = portOwner(this.cpu, names, port);
       if (owner === "") continue;
-      if (HYPERVISOR_DEVICES.has(owner) || owner === "cpu") this.kept.set(port, { ...this.cpu.io.ports[port]! });
+      if (hypervisorPort(owner, port) || owner === "cpu") this.kept.set(port, { ...this.cpu.io.ports[port]! });
       else this.setAbsent(port);
     }
     for (let p = PCI_PORTS_START; p <= PCI_PORTS_END; p++) this.fixPort(p, () => this.forward(p));

@@ -8,6 +8,14 @@ import type { V86Cpu } from "./v86-types.ts";
  *  I/O APIC live in v86's wasm core and never appear in the port table. */
 export const HYPERVISOR_DEVICES: ReadonlySet<string> = new Set(["pit", "rtc", "acpi"]);
 
+/** Whether Xen serves `port` of v86 device `owner` in the hypervisor. Of the ACPI block only
+ *  PM1a_STS/PM1a_EN (0xB000–0xB003) and the PM timer (0xB008–0xB00B) are Xen's (pmtimer.c);
+ *  PM1a_CNT (0xB004) and GPE0 (0xAFE0) belong to the device model. */
+export function hypervisorPort(owner: string, port: number): boolean {
+  if (owner === "acpi") return (port >= 0xb000 && port <= 0xb003) || (port >= 0xb008 && port <= 0xb00b);
+  return HYPERVISOR_DEVICES.has(owner);
+}
+
 /** The CPU's own ports: QEMU fw_cfg (0x510/0x511, SeaBIOS's RAM/CPU-count source here), port 0x92
  *  (A20) and 0xB3 (APM status). A device of ours claiming one of them takes it over. */
 export const CPU_GLUE = "cpu";

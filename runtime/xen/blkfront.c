@@ -64,6 +64,7 @@ static bool wait_response(struct blkfront *bf, uint64_t id, int16_t *status)
     struct blkif_sring *s = bf->ring;
     uint64_t deadline = time_ns() + 30000000000ULL;
     for (;;) {
+        evtchn_test_and_clear(bf->port);   /* before the ring is read: a later event stays pending */
         uint32_t prod = READ_ONCE(s->rsp_prod);
         rmb();
         while (bf->rsp_cons != prod) {
@@ -86,7 +87,6 @@ static bool wait_response(struct blkfront *bf, uint64_t id, int16_t *status)
         evtchn_port_t p = bf->port;
         struct sched_poll poll = { .ports = &p, .nr_ports = 1, .timeout = now + 100000000ULL };
         HYPERVISOR_sched_op(SCHEDOP_poll, &poll);
-        evtchn_test_and_clear(bf->port);
     }
 }
 
@@ -263,7 +263,8 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
         bf->cdrom = true;
     snprintf(path, sizeof path, "%s/state", node);
     xs_write(path, "4");
-    evtchn_watch(bf->port);
+    /* not watched by the main loop: requests are synchronous, and wait_response polls the port
+     * itself (a response's late event left pending would keep the main loop from sleeping) */
     uint32_t dev_ss = bf->cdrom ? 2048 : 512;
     bf->be = (struct core_blk_backend){
         .ctx = bf, .sectors = bf->sectors512 * 512 / dev_ss, .sector_size = dev_ss,

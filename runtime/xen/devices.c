@@ -335,6 +335,7 @@ static void connect_disks(domid_t self, char *ide_cfg, size_t size)
  * e1000 takes the MAC; its wire is netfront when the backend connects, else its link is down. */
 static struct netfront nic;
 static bool nic_ok;
+static bool nic_more;   /* netfront left received frames for the next pass: do not sleep */
 
 static void connect_nic(char *mac, size_t size)
 {
@@ -582,8 +583,7 @@ void devices_service(void)
             cmos_ioreqs++;
     }
     core_service_event(&rt, (uint8_t *)sync, nr, (uint8_t *)buf);
-    if (nic_ok)
-        netfront_poll(&nic, nic_rx, 0);
+    nic_more = nic_ok && netfront_poll(&nic, nic_rx, 0);
     core_run_deferred(&rt);
     uint64_t now = time_ns();
     serial_service(now);
@@ -600,6 +600,8 @@ uint64_t devices_next_deadline(void)
 {
     if (!ready)
         return UINT64_MAX;
+    if (nic_more)
+        return time_ns();   /* already due (0 would mean "no timeout" to SCHEDOP_poll) */
     uint64_t d = core_next_deadline(&rt);
     uint64_t x = d == UINT64_MAX ? UINT64_MAX : t0 + d;
     if (vga_dev)

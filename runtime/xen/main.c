@@ -81,6 +81,18 @@ static void log_module(const struct start_info *si)
 }
 
 void kernel_main(struct start_info *si);
+/* A main loop that no longer waits (an event channel left pending, a deadline always due) costs
+ * a whole CPU while the guest idles: says so when less than half of the last period was spent
+ * waiting. A busy guest's ioreqs also keep the loop from waiting, which the ioreq counts show. */
+static void report_busy(uint64_t *waited, uint64_t *period_start, uint64_t *passes)
+{
+    uint64_t now = time_ns(), span = now - *period_start;
+    if (span && *waited < span / 2)
+        printk("main loop: waited %lu%% of the last %lu ms (%lu passes)\n", *waited * 100 / span,
+               span / 1000000, *passes);
+    *waited = 0, *period_start = now, *passes = 0;
+}
+
 void kernel_main(struct start_info *si)
 {
     mm_init(si);
@@ -158,7 +170,9 @@ void kernel_main(struct start_info *si)
 
     console_set_patience(10000000ULL);   /* serving the guest now: never stall it for the log */
     uint64_t next_report = time_ns() + 2000000000ULL, last_total = 0;
+    uint64_t waited = 0, period_start = time_ns(), passes = 0;   /* the loop's own health */
     for (;;) {
+        passes++;
         if (ioreq_ok && probe_on)
             ioreq_service();
         else if (ioreq_ok)
@@ -175,6 +189,7 @@ void kernel_main(struct start_info *si)
         } else if (ioreq_ok && time_ns() > next_report) {
             next_report = time_ns() + 5000000000ULL;
             devices_report();
+            report_busy(&waited, &period_start, &passes);
         }
         enum vchan_event ev = vchan_poll(&qmp_chan);
         if (ev == VCHAN_CONNECTED) {
@@ -199,6 +214,8 @@ void kernel_main(struct start_info *si)
         while (xs_poll(watch_path, sizeof watch_path))
             printk("xenstore: watch fired: %s\n", watch_path);
         uint64_t wake = time_ns() + 100000000ULL, dev = devices_next_deadline();
+        uint64_t before = time_ns();
         evtchn_wait(dev < wake ? dev : wake);
+        waited += time_ns() - before;
     }
 }

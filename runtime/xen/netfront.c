@@ -109,15 +109,16 @@ static void send(void *ctx, const uint8_t *frame, uint32_t len)
     push(nf, &s->h, nf->tx_prod_pvt);
 }
 
-void netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx)
+bool netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx)
 {
     if (!nf->rx_ring)
-        return;
+        return false;
+    evtchn_test_and_clear(nf->port);   /* before the rings are read: a later event stays pending */
     reclaim_tx(nf);
     struct rx_sring *s = nf->rx_ring;
-    bool posted = false, dropping = false;
+    bool posted = false, dropping = false, more = true;
     /* at most two rings' worth per poll: a busy backend cannot keep us here */
-    for (unsigned pass = 0; pass < 2; pass++) {
+    for (unsigned pass = 0; pass < 2 && more; pass++) {
         uint32_t prod = READ_ONCE(s->h.rsp_prod);
         rmb();
         for (unsigned n = 0; nf->rx_rsp_cons != prod && n < RING; nf->rx_rsp_cons++, n++) {
@@ -139,11 +140,11 @@ void netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *fra
         }
         s->h.rsp_event = nf->rx_rsp_cons + 1;
         mb();
-        if (READ_ONCE(s->h.rsp_prod) == nf->rx_rsp_cons)
-            break;
+        more = READ_ONCE(s->h.rsp_prod) != nf->rx_rsp_cons;
     }
     if (posted)
         push(nf, &s->h, nf->rx_prod_pvt);
+    return more;
 }
 
 static int grant_pages(domid_t to, uint8_t *pages, grant_ref_t *refs, bool readonly)

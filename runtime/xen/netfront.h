@@ -33,7 +33,9 @@ struct netfront {
 /* Connects to the backend of `node` (e.g. "device/vif/0"); 0, or -1 after logging why. */
 int netfront_connect(struct netfront *nf, const char *node);
 /* Takes what the backend answered: TX slots back, received frames to `rx(ctx, frame, len)`
- * (each valid only during the call); the RX buffers are posted again. */
-void netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx);
+ * (each valid only during the call); the RX buffers are posted again. Clears the event
+ * channel's pending bit first (the main loop's poll would otherwise return at once for ever).
+ * True when it stopped at its bound with responses left: call again without waiting. */
+bool netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx);
 
 #endif

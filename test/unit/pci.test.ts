@@ -1,4 +1,5 @@
-// The PCI platform module (i440FX 00:00.0, PIIX3 ISA 00:01.0, reset control 0xCF9) driven only the
+// The PCI platform module (i440FX 00:00.0, PIIX3 ISA 00:01.0, reset control 0xCF9, ACPI PM1a_CNT
+// 0xB004 and GPE0 0xAFE0) driven only the
 // way a guest drives it: config cycles through 0xCF8/0xCFC (decoded by the simulated Xen into
 // PCI_CONFIG ioreqs) and port I/O. What reaches the hypervisor (link routes, resets, PAM) is read
 // from the simulator.
@@ -280,6 +281,77 @@ describe("pci: reset control register (port 0xCF9)", () => {
   });
 });
 
+describe("pci: ACPI registers Xen leaves to the device model (PM1a_CNT 0xB004, GPE0 0xAFE0)", () => {
+  const PM1A_CNT = 0xb004;
+  const GPE0 = 0xafe0;
+  const SLP_EN = 0x2000;
+
+  it("hvmloader's acpi_enable_sci: PM1a_CNT reads SCI_EN set (always ACPI mode: the FADT has no SMI port)", () => {
+    const { m } = platform();
+    assert.equal(m.guest.inb(PM1A_CNT) & 1, 1);
+    assert.equal(m.guest.inw(PM1A_CNT), 0x0001);
+  });
+
+  it("Linux/Windows power-off: SLP_TYP 0 (Xen's \\_S5) with SLP_EN asks for a poweroff, once per write", () => {
+    const { m } = platform();
+    const g = m.guest;
+    // ACPICA: read PM1a_CNT, clear SLP_TYP and SLP_EN, write SLP_TYP, then write it again with SLP_EN
+    const cnt = g.inw(PM1A_CNT) & ~0x3c00;
+    g.outw(PM1A_CNT, cnt);
+    assert.deepEqual(m.sim.shutdowns, [], "SLP_TYP alone does nothing");
+    g.outw(PM1A_CNT, cnt | SLP_EN);
+    assert.deepEqual(m.sim.shutdowns, ["poweroff"]);
+    assert.equal(g.inw(PM1A_CNT) & SLP_EN, 0, "SLP_EN is write-only");
+    assert.equal(m.rt.failures.length, 0);
+  });
+
+  it("SLP_EN written alone into the high byte powers off too; the low byte keeps its bits", () => {
+    const { m } = platform();
+    m.guest.outb(PM1A_CNT, 0x02); // BM_RLD
+    assert.equal(m.guest.inw(PM1A_CNT), 0x0003);
+    m.guest.outb(PM1A_CNT + 1, SLP_EN >> 8);
+    assert.deepEqual(m.sim.shutdowns, ["poweroff"]);
+    assert.equal(m.guest.inw(PM1A_CNT), 0x0003);
+  });
+
+  it("other sleep types (\\_S3 is SLP_TYP 1) are refused with a log line, not a power-off", () => {
+    const logs: string[] = [];
+    const m = createMachine([{ name: "pci", config: "" }], { runtime: { log: (_d, _l, t) => logs.push(t) } });
+    m.guest.outw(PM1A_CNT, (1 << 10) | SLP_EN);
+    assert.deepEqual(m.sim.shutdowns, []);
+    assert.match(logs.join("\n"), /ACPI sleep type 1 asked for; only soft-off/);
+    assert.equal(m.guest.inw(PM1A_CNT), 0x0401, "SLP_TYP kept, SLP_EN not");
+  });
+
+  it("GPE0: status bytes read 0 and clear on 1s; enable bytes keep what is written, byte by byte or as a word", () => {
+    const { m } = platform();
+    const g = m.guest;
+    assert.equal(g.inl(GPE0) >>> 0, 0);
+    g.outb(GPE0 + 2, 0x0f);
+    g.outb(GPE0 + 3, 0x80);
+    assert.equal(g.inw(GPE0 + 2), 0x800f);
+    g.outl(GPE0, 0x1234ffff);
+    assert.equal(g.inl(GPE0) >>> 0, 0x12340000, "status writes clear, never set");
+  });
+
+  it("a guest reset clears SLP_TYP, BM_RLD and the GPE enables", () => {
+    const { m } = platform();
+    m.guest.outw(PM1A_CNT, 0x1c02);
+    m.guest.outw(GPE0 + 2, 0xffff);
+    m.rt.resetAll();
+    assert.equal(m.guest.inw(PM1A_CNT), 0x0001);
+    assert.equal(m.guest.inw(GPE0 + 2), 0);
+  });
+
+  it("only its own bytes: wider accesses see all-ones past each register, and Xen's PM1a_STS/EN and timer stay unclaimed", () => {
+    const { m } = platform();
+    assert.equal(m.guest.inl(PM1A_CNT) >>> 0, 0xffff0001);
+    m.guest.outl(PM1A_CNT, 0xffff0000);
+    assert.deepEqual(m.sim.shutdowns, [], "the upper word is not PM1a_CNT");
+    for (const port of [0xb000, 0xb002, 0xb008]) assert.equal(m.guest.inw(port), 0xffff, `0x${port.toString(16)} is Xen's`);
+  });
+});
+
 describe("pci: i440FX PAM and SMRAM", () => {
   const pam = (m: Machine) => m.sim.platformLog.filter((e) => e.kind === "pam").map((e) => [e.a, e.b]);
 
@@ -356,6 +428,8 @@ describe("pci: garbage from the guest", () => {
       if (reg === 0x04 && f === HOST) continue; // keep the command register sane for the identity check
       g.pciWrite(f, reg, size, rnd() ^ (rnd() << 16));
       if (i % 10 === 0) g.outb(0xcf9, rnd() & 0xfb); // never bit 2: keep the reset count at 0
+      if (i % 10 === 5) g.outw(0xb004, rnd() & ~0x2000); // never SLP_EN: no power-off
+      if (i % 10 === 7) g.outl(0xafe0, rnd() ^ (rnd() << 16));
     }
     assert.equal(m.rt.failures.length, 0);
     assert.equal(g.pciRead(HOST, 0, 4) >>> 0, 0x12378086);

@@ -24,6 +24,16 @@ wait_console() {   # (every 2 s: each look starts xl and grep)
 # (test/xen/wait_for.c: no process started per look; a heartbeat line every 30 s for run.sh's
 # hang watchdog, on stderr, which is dom0's console)
 wait_file() { /stubtest/wait_for "$1" "$2" "$3"; }
+# wait_gone NAME SECONDS: "gone T" (dom0 uptime) once neither NAME nor NAME-dm is a domain any
+# more, "still there" after SECONDS
+wait_gone() {
+  _end=$(( $(now) + $2 ))
+  while [ "$(now)" -lt "$_end" ]; do
+    if ! $XL domid "$1" >/dev/null 2>&1 && ! $XL domid "$1-dm" >/dev/null 2>&1; then echo "gone $(up)"; return; fi
+    sleep 2
+  done
+  echo "still there"
+}
 # dm_of DOMID: "PID RSS-KiB command line" of the dom0 device-model process libxl started for
 # DOMID (it records the pid in xenstore); nothing when there is none or it is gone.
 dm_of() {
@@ -162,7 +172,7 @@ linux_guest() {  # NAME CFG SERIAL-FILE INIT-SECONDS: create, time "init start" 
 }
 if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
   LOOP3=$(losetup -f --show /stubtest/linux.img)
-  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' -e 's/^vnc = 0/vnc = 1/' /tmp/hvm1.cfg > /tmp/hvm3.cfg
+  sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' -e 's/^vnc = 0/vnc = 1/' -e 's/^on_poweroff = "preserve"/on_poweroff = "destroy"/' /tmp/hvm1.cfg > /tmp/hvm3.cfg
   cat >> /tmp/hvm3.cfg <<CFG
 # the CD: libxl 4.17 gives an HVM guest's CD a qdisk backend, which our dom0 helper serves
 disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc, access=ro, devtype=cdrom, target=/stubtest/cdrom.iso" ]
@@ -221,7 +231,21 @@ CFG
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | grep -A40 -m1 -E 'cut here|WARNING:|BUG:|Oops|general protection' | cut -c1-200 | sed 's/^/@@ LINUX-OOPS /'
   ip -s link 2>/dev/null | grep -A5 -E '^[0-9]+: vif' | cut -c1-120 | sed 's/^/@@ LINUX-VIF /'
   $XL list 2>&1 | sed 's/^/@@ XLLIST4 /'
-  $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
+  # What the stub domain costs while its guest idles at the shell: its CPU time over 30 s
+  cpu_of() { $XL list "$1" 2>/dev/null | awk 'NR == 2 { print $6 }'; }
+  I0=$(up); C0=$(cpu_of hvm3-dm); G0=$(cpu_of hvm3); sleep 30; I1=$(up); C1=$(cpu_of hvm3-dm); G1=$(cpu_of hvm3)
+  echo "@@ IDLE-CPU stubdom $C0 $C1 guest $G0 $G1 over $I0 $I1"
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'main loop: waited' | tail -3 | cut -c1-160 | sed 's/^/@@ IDLE-LOOP /'
+  # What a guest's own power-off does: `poweroff -f` in its shell -> Linux writes ACPI S5 to
+  # PM1a_CNT (0xB004, hvmloader's FADT; our pci module) -> the stub domain's dm_op
+  # remote_shutdown(poweroff) -> xl's monitor destroys the guest (on_poweroff), libxl its stub domain
+  echo "@@ T poweroff-start $(up)"
+  { sleep 4; printf 'poweroff -f\r'; sleep 10; } | timeout 12 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon3.out 2>&1
+  echo "@@ POWEROFF $(wait_gone hvm3 90)"
+  tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'guest asks for|serial: .*(reboot: |ACPI: PM|Power down)' | tail -4 | cut -c1-200 | sed 's/^/@@ POWEROFF-LOG /'
+  grep -E 'shut down|shutdown reason|Action for shutdown' /var/log/xen/xl-hvm3.log 2>/dev/null | tail -3 | cut -c1-200 | sed 's/^/@@ POWEROFF-XL /'
+  $XL list 2>&1 | sed 's/^/@@ XLLIST5 /'
+  $XL domid hvm3 >/dev/null 2>&1 && $XL destroy hvm3 2>&1 | sed 's/^/@@ DESTROY /'
   if ! grep -q 'XEN_TEST_PEER=0' /proc/cmdline; then
     cp /stubtest/linux.img /tmp/linux4.img
     LOOP4=$(losetup -f --show /tmp/linux4.img)

@@ -213,6 +213,23 @@ if [ "$LINUX" = 1 ]; then
   fi
   check "keys typed into VNC reach the guest (vkbd -> our PS/2 keyboard -> tty1)" '^@@ VNCKEY [0-9]'
   check "xl vncviewer hvm3 finds the helper's VNC server" '^@@ VNCVIEWER vncviewer 127\.0\.0\.1:0'
+  idle=$(sed -nE 's/^@@ IDLE-CPU stubdom ([0-9.]+) ([0-9.]+) guest ([0-9.]+) ([0-9.]+) over ([0-9.]+) ([0-9.]+).*/\1 \2 \3 \4 \5 \6/p' "$S" | head -1)
+  if [ -n "$idle" ]; then
+    read -r c0 c1 g0 g1 i0 i1 <<< "$idle"
+    echo "    while the guest idles at its shell: stub domain $(awk -v a="$c0" -v b="$c1" -v s="$i0" -v e="$i1" 'BEGIN{printf "%.1f s of CPU in %.1f s (%.0f%%)", b-a, e-s, 100*(b-a)/(e-s)}'), guest $(awk -v a="$g0" -v b="$g1" 'BEGIN{printf "%.1f s", b-a}') (xl list, dom0 clock)"
+    grep -E '^@@ IDLE-LOOP ' "$S" | sed 's/^@@ IDLE-LOOP /    stub domain: /'
+    if awk -v a="$c0" -v b="$c1" -v s="$i0" -v e="$i1" 'BEGIN{exit !((b-a) < 0.25*(e-s))}'; then
+      echo "  ok   the stub domain sleeps while its guest idles (under a quarter of a CPU)"; pass=$((pass+1))
+    else
+      echo "  FAIL the stub domain sleeps while its guest idles (under a quarter of a CPU)"; fail=$((fail+1))
+    fi
+  else
+    echo "  FAIL the stub domain sleeps while its guest idles: not measured"; fail=$((fail+1))
+  fi
+  grep -E '^@@ POWEROFF' "$S" | sed 's/^@@ /    /'
+  echo "    poweroff -f typed -> both domains gone: $(dt "$(up_at poweroff-start)" "$(sed -nE 's/^@@ POWEROFF gone ([0-9.]+).*/\1/p' "$S" | head -1)") (dom0 clock, 4 s of it before the typing)"
+  check "the guest's own power-off (ACPI S5 on our PM1a_CNT) asks Xen to power it off" '^@@ POWEROFF-LOG .*guest asks for power-off: remote shutdown'
+  check "then xl destroys the guest and libxl its stub domain" '^@@ POWEROFF gone '
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

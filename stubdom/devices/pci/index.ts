@@ -1,6 +1,8 @@
-// The PCI platform device module: i440FX host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0
-// and the reset control register at port 0xCF9. 0xCF8/0xCFC themselves are Xen's: config cycles
-// arrive here already decoded (pci_cfg_read/pci_cfg_write). Takes no configuration keys.
+// The PCI platform device module: i440FX host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0,
+// the reset control register at port 0xCF9, and the ACPI registers Xen leaves to the device
+// model (PM1a_CNT at 0xB004: guest power-off; GPE0 at 0xAFE0). 0xCF8/0xCFC themselves are Xen's:
+// config cycles arrive here already decoded (pci_cfg_read/pci_cfg_write). Takes no
+// configuration keys.
 import { claim, SPACE_PORT } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
 import { Config } from "../../lib/config";
@@ -9,9 +11,12 @@ import { S, HOST_BRIDGE_BDF, ISA_BRIDGE_BDF } from "./state";
 import { setUpHostBridge, hostBridgeWrite, hostBridgeReset } from "./i440fx";
 import { setUpIsaBridge, isaBridgeWrite, isaBridgeReset } from "./piix3";
 import { RCR_PORT, rcrRead, rcrWrite, rcrReset } from "./rcr";
+import { PM1A_CNT_PORT, PM1A_CNT_LEN, GPE0_PORT, GPE0_LEN, pm1aCntRead, pm1aCntWrite, gpe0Read, gpe0Write, acpiReset } from "./acpi";
 export { abi_version, dev_alloc } from "../../lib/device";
 
 const REGION_RCR: i32 = 0;
+const REGION_PM1A_CNT: i32 = 1;
+const REGION_GPE0: i32 = 2;
 
 export function dev_init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
@@ -21,6 +26,8 @@ export function dev_init(ptr: i32, len: i32): i32 {
   setUpHostBridge();
   setUpIsaBridge();
   claim(REGION_RCR, SPACE_PORT, RCR_PORT, 0, 1);
+  claim(REGION_PM1A_CNT, SPACE_PORT, PM1A_CNT_PORT, 0, PM1A_CNT_LEN);
+  claim(REGION_GPE0, SPACE_PORT, GPE0_PORT, 0, GPE0_LEN);
   return 0;
 }
 
@@ -29,6 +36,7 @@ export function dev_reset(): void {
   hostBridgeReset();
   isaBridgeReset();
   rcrReset();
+  acpiReset();
 }
 
 export function pci_cfg_read(bdf: i32, reg: i32, size: i32): i32 {
@@ -42,13 +50,34 @@ export function pci_cfg_write(bdf: i32, reg: i32, size: i32, value: i32): void {
   else if (bdf == ISA_BRIDGE_BDF) isaBridgeWrite(reg, size, value);
 }
 
-// Port 0xCF9 is one byte wide: wider reads see all-ones in the bytes above it, wider writes use
-// only their low byte.
+// Each register answers for its own bytes only: the bytes of a wider access that fall past a
+// region's end read all-ones and their writes are dropped (port 0xCF9 is one byte wide, PM1a_CNT
+// two, GPE0 four).
 export function dev_read(region: i32, offset: i32, size: i32): i32 {
-  if (region != REGION_RCR || offset != 0) return -1;
-  return <i32>rcrRead() | (size == 1 ? 0 : size == 2 ? 0xff00 : <i32>0xffffff00);
+  const n = min(size, 4); // port I/O is at most 4 bytes; an i32 holds no more
+  let v: i32 = 0;
+  for (let i: i32 = 0; i < n; i++) v |= <i32>byteRead(region, offset + i) << (8 * i);
+  return v;
 }
 
 export function dev_write(region: i32, offset: i32, size: i32, value: i32): void {
-  if (region == REGION_RCR && offset == 0) rcrWrite(<u8>value);
+  if (region == REGION_PM1A_CNT && offset == 0 && size >= 2) { pm1aCntWrite(<u16>value); return; }
+  const n = min(size, 4);
+  for (let i: i32 = 0; i < n; i++) byteWrite(region, offset + i, <u8>(value >>> (8 * i)));
+}
+
+function byteRead(region: i32, at: i32): u8 {
+  if (region == REGION_RCR && at == 0) return rcrRead();
+  if (region == REGION_PM1A_CNT && at < PM1A_CNT_LEN) return <u8>(pm1aCntRead() >> <u16>(8 * at));
+  if (region == REGION_GPE0 && at < GPE0_LEN) return gpe0Read(at);
+  return 0xff;
+}
+
+// A byte write to half of PM1a_CNT keeps the other half (SLP_EN is in the high byte).
+function byteWrite(region: i32, at: i32, v: u8): void {
+  if (region == REGION_RCR && at == 0) rcrWrite(v);
+  else if (region == REGION_PM1A_CNT && at < PM1A_CNT_LEN) {
+    const cur = pm1aCntRead();
+    pm1aCntWrite(at == 0 ? (cur & 0xff00) | <u16>v : (cur & 0x00ff) | (<u16>v << 8));
+  } else if (region == REGION_GPE0 && at < GPE0_LEN) gpe0Write(at, v);
 }

@@ -1,5 +1,6 @@
 // All of the platform device's state in one place: the two configuration headers (each a
-// PciFunction holding its 256 bytes and masks), the reset control register, and what was last
+// PciFunction holding its 256 bytes and masks), the reset control register, the ACPI control
+// and GPE registers, and what was last
 // reported to the hypervisor (PCI link routes, PAM bytes) so only changes are reported.
 import { PciFunction } from "../../lib/pci";
 
@@ -19,6 +20,9 @@ export class PlatformState {
   host: PciFunction = new PciFunction(HOST_BRIDGE_BDF, VENDOR_INTEL, DEVICE_82441FX, CLASS_HOST_BRIDGE, 0x02);
   isa: PciFunction = new PciFunction(ISA_BRIDGE_BDF, VENDOR_INTEL, DEVICE_82371SB_ISA, CLASS_ISA_BRIDGE, 0x00);
   rcr: u8 = 0; // 0xCF9: SRST and the last written RCPU (for its 0→1 transition)
+  pm1aCnt: u16 = 0; // 0xB004: BM_RLD and SLP_TYP as last written (SCI_EN is fixed, SLP_EN acts)
+  gpe0Sts: StaticArray<u8> = new StaticArray<u8>(2); // 0xAFE0
+  gpe0En: StaticArray<u8> = new StaticArray<u8>(2); // 0xAFE2
   linkRoute: StaticArray<i32> = new StaticArray<i32>(LINK_COUNT); // ISA IRQ reported per link, 0 = none
   pamReported: StaticArray<u8> = new StaticArray<u8>(PAM_COUNT);
 }
