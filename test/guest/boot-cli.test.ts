@@ -84,9 +84,18 @@ describe("guest: the stubdom boot command (host/sim/boot.ts)", function () {
   it("ends a run with --timeout and says so", async () => {
     const io = captureIo();
     const disk = join(dir, "timeout.img");
-    writeFileSync(disk, bootSectorDisk(2048));
+    writeFileSync(disk, new Uint8Array(2048 * 512)); // nothing bootable: SeaBIOS waits to retry
     assert.equal(await boot(["--disk", disk, "--timeout", "1"], io), 0, io.err());
     assert.match(io.err(), /\[boot\] timeout after \d+\.\d+ s/);
+  });
+
+  it("ends the run when the guest halts its CPU with interrupts off (the boot sector's cli; hlt)", async () => {
+    const io = captureIo();
+    const disk = join(dir, "halt.img");
+    writeFileSync(disk, bootSectorDisk(2048));
+    assert.equal(await boot(["--disk", disk, "--timeout", "60"], io), 0, io.err());
+    assert.ok(io.out().includes(IRQ_MESSAGE.trimEnd()), io.out());
+    assert.match(io.err(), /\[boot\] guest halted its CPU with interrupts off \(nothing can wake it\) after \d+\.\d+ s/);
   });
 
   it("ends the run cleanly when the guest asks for a reset (PIIX3 reset control at 0xCF9)", async () => {
