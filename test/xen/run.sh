@@ -226,6 +226,10 @@ if [ "$LINUX" = 1 ]; then
   else
     echo "  FAIL the stub domain sleeps while its guest idles: not measured"; fail=$((fail+1))
   fi
+  grep -E '^@@ REBOOT' "$S" | sed 's/^@@ /    /'
+  echo "    reboot -f typed -> the new guest's init (its new stub domain, Linux booted again): $(dt "$(up_at reboot-start)" "$(sed -nE 's/^@@ T reboot-init ([0-9.]+).*/\1/p' "$S" | head -1)") (dom0 clock)"
+  check "the guest's own reboot (i8042 reset pulse on our ps2) asks Xen for a reset" '^@@ REBOOT-LOG .*guest asks for reset: remote shutdown'
+  check "xl rebuilds the guest with a new stub domain, and Linux boots again on it" '^@@ T reboot-init [0-9]'
   grep -E '^@@ POWEROFF' "$S" | sed 's/^@@ /    /'
   echo "    poweroff -f typed -> both domains gone: $(dt "$(up_at poweroff-start)" "$(sed -nE 's/^@@ POWEROFF gone ([0-9.]+).*/\1/p' "$S" | head -1)") (dom0 clock, 4 s of it before the typing)"
   check "the guest's own power-off (ACPI S5 on our PM1a_CNT) asks Xen to power it off" '^@@ POWEROFF-LOG .*guest asks for power-off: remote shutdown'
