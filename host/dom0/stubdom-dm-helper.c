@@ -39,6 +39,7 @@
 #include "qdisk.h"
 #include "serial_pty.h"
 #include "vfb_backend.h"
+#include "store.h"
 #include "vnc.h"
 #include "qmp.h"
 
@@ -146,11 +147,10 @@ static void publish_vnc(struct xs_handle *xs)
         free(target);
         return;
     }
-    char path[96];
-    snprintf(path, sizeof path, "/local/domain/%s/console/vnc-listen", target);
-    xs_write(xs, XBT_NULL, path, host, (unsigned)strlen(host));
-    snprintf(path, sizeof path, "/local/domain/%s/console/vnc-port", target);
-    xs_write(xs, XBT_NULL, path, service, (unsigned)strlen(service));
+    char console[64];
+    snprintf(console, sizeof console, "/local/domain/%s/console", target);
+    store_put(xs, console, "vnc-listen", "%s", host);
+    store_put(xs, console, "vnc-port", "%s", service);
     printk("vnc: %s:%s published for guest %s (xl vncviewer)\n", host, service, target);
     free(target);
 }

@@ -98,16 +98,23 @@ static void *map_frames(const xen_pfn_t *mfns, uint32_t n)
     return p;
 }
 
+/* The shown part of the framebuffer unmapped (nobody looks, or the vfb goes). */
+static void unmap_shown(void)
+{
+    if (fb)
+        xenforeignmemory_unmap(fmem, fb, fb_mapped);
+    fb = 0, fb_mapped = 0;
+}
+
 static void release(struct end *e)
 {
     if (e->connected) {
         xenevtchn_unbind(xce, e->port);
         xenforeignmemory_unmap(fmem, e->page, 1);
         if (e == &vfb) {
-            if (fb)
-                xenforeignmemory_unmap(fmem, fb, fb_mapped);
+            unmap_shown();
             free(fb_mfns);
-            fb = 0, fb_mfns = 0, fb_mapped = fb_pages = 0;
+            fb_mfns = 0, fb_pages = 0;
             fw = fh = fstride = 0;
         }
         printk("%s: released\n", e->kind);
@@ -164,20 +171,12 @@ static bool map_shown(uint64_t bytes)
         return false;
     if (fb && pages <= fb_mapped)
         return true;
-    if (fb)
-        xenforeignmemory_unmap(fmem, fb, fb_mapped);
+    unmap_shown();
     fb = map_frames(fb_mfns, pages);
     fb_mapped = fb ? pages : 0;
     if (!fb)
         printk("vfb: cannot map %u framebuffer pages: %s\n", pages, strerror(errno));
     return fb != 0;
-}
-
-static void unmap_shown(void)
-{
-    if (fb)
-        xenforeignmemory_unmap(fmem, fb, fb_mapped);
-    fb = 0, fb_mapped = 0;
 }
 
 /* Geometry from the stub domain, checked against the mapped memory. */

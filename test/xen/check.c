@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void check(int ok, const char *fmt, ...)
 {
@@ -16,4 +17,15 @@ void check(int ok, const char *fmt, ...)
     fflush(stdout);
     if (!ok)
         exit(1);
+}
+
+char logbuf[8192];
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    size_t n = strlen(logbuf);
+    vsnprintf(logbuf + n, sizeof logbuf - n, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s", logbuf + n);
 }

@@ -5,7 +5,6 @@
  * reads the frontend nodes and the shared pages, puts REFRESH_PERIOD, KEY and MOTION events in,
  * takes RESIZE and UPDATE events out. Usage: vfb_host CASE; "ok ..." per check, "FAIL ..." and
  * exit 1 at the first failed one. */
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,17 +24,7 @@
 const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "detect_leaks=0"; }
 
-/* ---- runtime/xen stand-ins ---- */
-
-static char logbuf[8192];
-void printk(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = strlen(logbuf);
-    vsnprintf(logbuf + n, sizeof logbuf - n, fmt, ap);
-    va_end(ap);
-}
+/* ---- runtime/xen stand-ins (printk: check.c) ---- */
 
 static struct { char path[96], val[64]; } nodes[64];
 static const char *node(const char *path)

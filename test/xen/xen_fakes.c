@@ -11,19 +11,6 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 
-/* ---- the log ---- */
-
-char logbuf[8192];
-void printk(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    size_t n = strlen(logbuf);
-    vsnprintf(logbuf + n, sizeof logbuf - n, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "%s", logbuf + n);
-}
-
 /* ---- xenstore: a flat table of path = value ---- */
 
 #define MAX_NODES 128

@@ -16,7 +16,6 @@ extern int live_maps;     /* grant mappings not yet unmapped */
 extern int notifies;      /* xenevtchn_notify calls */
 extern int bound;         /* bound event channels */
 extern unsigned watches;  /* xenstore watches set and not removed */
-extern char logbuf[8192]; /* everything the code under test printk'd */
 extern int dummy_handle;  /* what the fake open calls return a pointer to */
 
 void set(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -61,7 +61,6 @@ export function dev_read(region: i32, offset: i32, size: i32): i32 {
 }
 
 export function dev_write(region: i32, offset: i32, size: i32, value: i32): void {
-  if (region == REGION_PM1A_CNT && offset == 0 && size >= 2) { pm1aCntWrite(<u16>value); return; }
   const n = min(size, 4);
   for (let i: i32 = 0; i < n; i++) byteWrite(region, offset + i, <u8>(value >>> (8 * i)));
 }
@@ -73,7 +72,8 @@ function byteRead(region: i32, at: i32): u8 {
   return 0xff;
 }
 
-// A byte write to half of PM1a_CNT keeps the other half (SLP_EN is in the high byte).
+// A byte write to half of PM1a_CNT keeps the other half. A word write is its low byte, then its
+// high byte, which holds SLP_TYP and SLP_EN: the sleep happens once, with the whole value.
 function byteWrite(region: i32, at: i32, v: u8): void {
   if (region == REGION_RCR && at == 0) rcrWrite(v);
   else if (region == REGION_PM1A_CNT && at < PM1A_CNT_LEN) {
