@@ -1,6 +1,10 @@
 // The exports every device module shares: ABI version and the staging buffer the runtime
 // writes configuration strings and backend event payloads into (see docs/abi.md, dev_alloc).
-import { ABI_VERSION, log, LOG_ERROR } from "./abi";
+import { ABI_VERSION } from "./abi";
+import { logAbort } from "./log";
+// The sealed heap: asconfig.json routes the runtime's allocation entry points to heap.ts, so every
+// module that includes this file includes it (devices call sealHeap() at the end of dev_init).
+export { sealHeap } from "./heap";
 
 // 64 KiB + a little: the largest payload a runtime hands a device (a jumbo frame, a config string).
 export const STAGING_SIZE: i32 = 65536 + 256;
@@ -26,9 +30,6 @@ export function stagingString(ptr: i32, len: i32): string {
 // AssemblyScript's abort (a failed assertion, an out-of-range index): log it, then trap so the
 // runtime contains this device (see docs/abi.md, trap containment).
 export function deviceAbort(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  const text = "abort: " + (message !== null ? message : "?") + " at " + (fileName !== null ? fileName : "?") + ":" + line.toString();
-  const buf = memory.data(600);
-  const n = String.UTF8.encodeUnsafe(changetype<usize>(text), min(text.length, 200), buf, false);
-  log(LOG_ERROR, buf, <i32>n);
+  logAbort(message, fileName, line); // no allocation: an abort may happen after the heap is sealed
   unreachable();
 }

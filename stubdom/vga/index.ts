@@ -20,8 +20,16 @@ import {
   REGION_VGA_PORTS, REGION_DISPI_PORTS, REGION_VGA_WINDOW, REGION_LFB, REGION_MMIO, REGION_ROM,
   VGA_PORT_BASE, VGA_PORT_COUNT, DISPI_INDEX_PORT, VGA_WINDOW_BASE, VGA_WINDOW_SIZE,
 } from "./regs";
+import { sealHeap } from "../lib/heap";
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   if (!heapBelowVram()) { logError("vga: static data reaches the VRAM offset (layout.ts)"); return 1; }
   if (!parseConfig(stagingString(ptr, len))) return 1;
   if (!setupMemory(cfgVramBytes)) { logError("vga: cannot grow module memory for VRAM and the surface"); return 1; }

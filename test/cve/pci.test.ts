@@ -88,4 +88,22 @@ describe("CVE suite: PCI platform", () => {
     assert.ok(edges > 100);
     assertServing(m, "pci");
   });
+
+  // Issue 17, finding 5: every PM1a_CNT write asking for a sleep type other than S5 built a log
+  // message (a string concatenation: a bump allocation the stub runtime never frees), so 200 000
+  // of them grew the module from 128 KiB to 64 MiB (under Xen it trapped after ~3 000 and the
+  // guest lost its PCI platform). Now: the refusal is logged once and counted, nothing allocates.
+  it("200 000 outw(0xB004, 0x2400) (SLP_EN with S3's SLP_TYP): module memory stays at its post-init size, logged once", () => {
+    const m = machine();
+    const dev = m.rt.device("pci");
+    const before = dev.exports.memory.buffer.byteLength;
+    bounded("PM1a_CNT S3 flood", 5000, () => {
+      for (let i = 0; i < 200_000; i++) m.guest.outw(0xb004, 0x2400);
+    });
+    assertServing(m, "pci");
+    assert.equal(dev.exports.memory.buffer.byteLength, before, "no allocation per write: memory did not grow");
+    assert.deepEqual(m.sim.shutdowns, [], "S3 is refused, not a power-off");
+    const refusals = m.logs.filter((l) => /ACPI sleep type 1 asked for/.test(l.text));
+    assert.ok(refusals.length >= 1 && refusals.length <= 4, `logged once, then only counted (${refusals.length} lines)`);
+  });
 });

@@ -14,6 +14,7 @@ import { S } from "./state";
 import { MachineFacts, fillContents } from "./contents";
 import { BANK_SIZE, INDEX_MASK, BOOT_NONE, BOOT_FLOPPY, BOOT_DISK, BOOT_CDROM, BOOT_NETWORK } from "./layout";
 export { abi_version, dev_alloc } from "../../lib/device";
+import { sealHeap } from "../../lib/heap";
 
 const REGION_LOW: i32 = 0; // 0x70/0x71
 const REGION_HIGH: i32 = 1; // 0x72/0x73
@@ -34,7 +35,14 @@ function fail(msg: string): i32 {
   return 1;
 }
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
   if (cfg.error.length) return fail("bad configuration: " + cfg.error);
   const unknown = cfg.unknownKey(CONFIG_KEYS);

@@ -1,16 +1,8 @@
-// Guest-error reporting with the device's own budget, called with constant strings only, so a
-// guest that keeps programming garbage costs neither log lines nor memory (the stub runtime never
-// frees, and the shared guestError() builds its message before consulting its budget).
+// Guest-error reporting for the e1000: constant strings only, each one a counted kind of the
+// shared log (lib/log.ts: the first occurrence is logged, repeats are counted and reported at
+// dev_reset), so a guest that keeps programming garbage costs neither log lines nor memory.
 import { guestError } from "../../lib/log";
 
-let budget: i32 = 64;
-
 export function warn(msg: string): void {
-  if (budget <= 0) return;
-  budget--;
   guestError(msg);
-}
-
-export function warnReset(): void {
-  budget = 64;
 }

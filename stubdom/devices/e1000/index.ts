@@ -7,7 +7,7 @@
 import { EVENT_NET_RX, EVENT_NET_LINK } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
 import { Config, parseBdf } from "../../lib/config";
-import { logError } from "../../lib/log";
+import { logError, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
 import { eepromBuild, eepromResetShifter } from "./eeprom";
 import { phyReset } from "./phy";
@@ -18,6 +18,7 @@ import { autonegDone, carrierChange } from "./link";
 import { txKick } from "./tx";
 import { rxFrame } from "./rx";
 export { abi_version, dev_alloc } from "../../lib/device";
+import { sealHeap } from "../../lib/heap";
 
 function hexDigit(c: i32): i32 {
   if (c >= 48 && c <= 57) return c - 48;
@@ -38,7 +39,14 @@ function parseMac(s: string): bool {
   return (S.macAddr[0] & 1) == 0;
 }
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
   if (cfg.error.length) { logError(cfg.error); return 1; }
   const unknown = cfg.unknownKey(["bdf", "mac", "link"]);
@@ -63,6 +71,7 @@ function powerOn(): void {
 }
 
 export function dev_reset(): void {
+  resetLogBudget();
   pci().reset();
   powerOn();
 }

@@ -10,7 +10,6 @@ import { linkUpdate, linkReset, autonegStart } from "./link";
 import { isStat, statRead } from "./stats";
 import { txKick, txReset } from "./tx";
 import { rxReset } from "./rx";
-import { warnReset } from "./diag";
 
 const RAH_AV: u32 = 0x80000000;
 const LEDCTL_RESET: u32 = 0x00000602;
@@ -36,7 +35,6 @@ export function macReset(): void {
   rxReset();
   irqReset();
   linkReset();
-  warnReset();
 }
 
 // Plain registers: the bits the guest can write (0 = not a plain register).

@@ -92,14 +92,12 @@ export function bmReset(ch: Channel): void {
 
 // --- the DMA engine ---------------------------------------------------------------------------
 
-let bmeLogged = false;
-
 // Moves the next chunk if the drive and the controller are both ready. Called when START is
 // set, when a backend read completes, and when PCI bus mastering is enabled.
 export function kickDma(ch: Channel): void {
   if (!ch.dmaPending || (ch.bmCmd & BM_CMD_START) == 0 || ch.inflight) return;
   if (!busMasterEnabled()) {
-    if (!bmeLogged) { bmeLogged = true; guestError("ide: DMA started with PCI bus mastering disabled; waiting"); }
+    guestError("ide: DMA started with PCI bus mastering disabled; waiting");
     return;
   }
   const d = drives[ch.drive];

@@ -24,6 +24,7 @@ import { pciInit, pciRead, pciWrite, pciReset } from "./pcifn";
 import { blkDone } from "./transfer";
 import { driveInit, drivePowerOn, mediaChanged } from "./drives";
 import { resetIrq } from "./irq";
+import { sealHeap } from "../../lib/heap";
 
 const UNIT_KEYS: string[] = ["hda", "hdb", "hdc", "hdd"];
 
@@ -34,7 +35,14 @@ function kindOf(v: string): i32 {
   return -1;
 }
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
   if (cfg.error.length) { logError(cfg.error); return 1; }
   const unknown = cfg.unknownKey(["hda", "hdb", "hdc", "hdd", "bdf", "decode"]);

@@ -4,7 +4,7 @@
 // no SMI command port, so the platform is always in ACPI mode: SCI_EN reads 1 and cannot change.
 // Writing SLP_EN with SLP_TYP 0 — the value of Xen's \_S5 (and \_S4) packages — powers the guest
 // off: platform(PLATFORM_POWEROFF). Other sleep types (SLP_TYP 1 is \_S3, present with libxl's
-// acpi_s3) are refused with a log line: suspend to RAM is not served. Nothing here raises a GPE,
+// acpi_s3) are refused with a log line (once, then counted: lib/log.ts): suspend to RAM is not served. Nothing here raises a GPE,
 // so the status bytes stay 0 (write-1-to-clear); the enable bytes keep what the guest writes.
 import { platform, PLATFORM_POWEROFF } from "../../lib/abi";
 import { guestError } from "../../lib/log";
@@ -34,7 +34,7 @@ export function pm1aCntWrite(v: u16): void {
   if ((v & CNT_SLP_EN) == 0) return;
   const typ = (v & CNT_SLP_TYP) >> CNT_SLP_TYP_SHIFT;
   if (typ == SLP_TYP_SOFT_OFF) platform(PLATFORM_POWEROFF, 0, 0);
-  else guestError("ACPI sleep type " + typ.toString() + " asked for; only soft-off (SLP_TYP 0, S5) is served (use acpi_s3=0)");
+  else guestError("ACPI sleep type %d asked for; only soft-off (SLP_TYP 0, S5) is served (use acpi_s3=0)", <u32>typ);
 }
 
 export function gpe0Read(byte: i32): u8 {

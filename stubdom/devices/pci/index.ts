@@ -13,12 +13,20 @@ import { setUpIsaBridge, isaBridgeWrite, isaBridgeReset } from "./piix3";
 import { RCR_PORT, rcrRead, rcrWrite, rcrReset } from "./rcr";
 import { PM1A_CNT_PORT, PM1A_CNT_LEN, GPE0_PORT, GPE0_LEN, pm1aCntRead, pm1aCntWrite, gpe0Read, gpe0Write, acpiReset } from "./acpi";
 export { abi_version, dev_alloc } from "../../lib/device";
+import { sealHeap } from "../../lib/heap";
 
 const REGION_RCR: i32 = 0;
 const REGION_PM1A_CNT: i32 = 1;
 const REGION_GPE0: i32 = 2;
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
   if (cfg.error.length) { logError("pci: bad configuration: " + cfg.error); return 1; }
   const unknown = cfg.unknownKey([]);

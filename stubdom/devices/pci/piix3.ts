@@ -5,7 +5,7 @@
 // (Xen: set_pci_link_route).
 import { platform, PLATFORM_PCI_LINK_ROUTE } from "../../lib/abi";
 import { PCI_COMMAND, PCI_STATUS, CMD_IO, CMD_MEM, CMD_MASTER, STATUS_DEVSEL_MEDIUM } from "../../lib/pci";
-import { guestError, logging } from "../../lib/log";
+import { guestError } from "../../lib/log";
 import { S, LINK_COUNT } from "./state";
 
 const SUBSYS_VENDOR_QEMU: u16 = 0x1af4; // as every function of QEMU's pc machine
@@ -81,7 +81,7 @@ function routeOf(v: u8): i32 {
   if ((v & PIRQ_DISABLE) != 0) return 0;
   const irq = <i32>(v & PIRQ_IRQ_MASK);
   if ((v & PIRQ_RESERVED_BITS) != 0 || ((RESERVED_IRQS >> irq) & 1) != 0) {
-    if (logging()) guestError("PIIX3 PIRQRC value 0x" + v.toString(16) + " names no usable ISA IRQ: link disabled");
+    guestError("PIIX3 PIRQRC value 0x%x names no usable ISA IRQ: link disabled", <u32>v);
     return 0;
   }
   return irq;

@@ -11,7 +11,7 @@ import { ctl, CTR_POWER_ON, OUTPORT_POWER_ON, CTL_RAM_SIZE } from "./state";
 import { kbdHasData, kbdPop, kbdWrite } from "./keyboard";
 import { mouseHasData, mousePop, mouseWrite, mouseFlushStream } from "./mouse";
 import { set2ToSet1 } from "./scancodes";
-import { logWarn } from "../../lib/log";
+import { guestError } from "../../lib/log";
 
 export const IRQ_PIN_KBD: i32 = 0;
 export const IRQ_PIN_AUX: i32 = 1;
@@ -68,8 +68,6 @@ const RAM_INDEX_MASK: u8 = 0x1f;
 const BREAK: u8 = 0xf0;
 const XLATE_BREAK_BIT: u8 = 0x80;       // the translation turns "F0 xx" into one byte with bit 7 set
 const MAX_XLATE_PULLS: i32 = 4;         // at most one F0 can precede a byte
-
-let unknownLogged: bool = false;
 
 export function ctr(): u8 { return unchecked(ctl.ram[0]); }
 
@@ -204,7 +202,7 @@ export function writeCommand(c: u8): void {
       case CMD_A20_OFF: setA20(false); break;
       case CMD_A20_ON: setA20(true); break;
       default:
-        if (!unknownLogged) { unknownLogged = true; logWarn("guest error: unknown i8042 command ignored (logged once)"); }
+        guestError("unknown i8042 command 0x%x ignored", <u32>c);
     }
   }
   service();

@@ -15,6 +15,7 @@ import { kbdReset, kbdKey, kbdRepeat } from "./keyboard";
 import { mouseReset, mouseEvent } from "./mouse";
 import { typematicFired, typematicNext, TIMER_TYPEMATIC } from "./typematic";
 export { abi_version, dev_alloc } from "../../lib/device";
+import { sealHeap } from "../../lib/heap";
 
 const REGION_DATA: i32 = 0;    // port 0x60
 const REGION_COMMAND: i32 = 1; // port 0x64
@@ -24,7 +25,14 @@ const BYTE_MASK: i32 = 0xff;
 const HIGH_BYTES_ALL_ONES: i32 = ~0xff; // a wider access: only the low byte is ours
 const MOUSE_BUTTON_BITS: i32 = 0x07;    // EVENT_MOUSE b: bit 0 left, 1 right, 2 middle; wheel in bits 8–15
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
   if (cfg.error.length) { logError("ps2: bad configuration: " + cfg.error); return 1; }
   const unknown = cfg.unknownKey(["mouse", "typematic"]);

@@ -8,7 +8,8 @@
 import { kbd, KeyboardState, TYPEMATIC_DEFAULT } from "./state";
 import { set2ForEvdev, set2ToSet1, E0_FLAG, SEQ_PRINT_SCREEN, SEQ_PAUSE } from "./scancodes";
 import { typematicStart, typematicStop } from "./typematic";
-import { logInfo } from "../../lib/log";
+import { LOG_INFO } from "../../lib/abi";
+import { logCounted } from "../../lib/log";
 
 // Commands
 export const KBD_CMD_SET_LEDS: u8 = 0xed;
@@ -45,7 +46,6 @@ const ARG_COMMAND_BIT: u8 = 0x80; // an "argument" with bit 7 set is a new comma
 const LED_MASK: u8 = 0x07;
 const TYPEMATIC_MASK: u8 = 0x7f;
 
-let unmappedLogged: bool = false;
 
 export function kbdReset(k: KeyboardState): void {
   k.replies.clear();
@@ -186,7 +186,7 @@ function cmdResend(): void {
 export function kbdKey(code: i32, pressed: bool): bool {
   const s2 = set2ForEvdev(code);
   if (s2 == 0) {
-    if (!unmappedLogged) { unmappedLogged = true; logInfo("ps2: host key without a scan code dropped (logged once)"); }
+    logCounted(LOG_INFO, "ps2: host key without a scan code dropped (key code %d)", <u32>code);
     return false;
   }
   if (!kbd.scanning) return true;

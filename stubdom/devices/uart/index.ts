@@ -4,10 +4,10 @@
 // is the UART's INTR; the machine routes it (COM1: ISA IRQ 4). Bytes out: chr_send; bytes in:
 // dev_event(EVENT_CHR_RX), with the receiver's room reported through chr_rx_room after every
 // entry point that may have changed it (rx.ts).
-import { claim, SPACE_PORT, EVENT_CHR_RX } from "../../lib/abi";
+import { claim, SPACE_PORT, EVENT_CHR_RX, LOG_WARN } from "../../lib/abi";
 import { stagingString, STAGING_SIZE } from "../../lib/device";
 import { Config } from "../../lib/config";
-import { logError, logWarn, resetLogBudget } from "../../lib/log";
+import { logError, logCounted, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
 import { UART_PORTS, TIMER_CHAR_TIMEOUT } from "./regs";
 import { readRegister, writeRegister } from "./registers";
@@ -15,11 +15,19 @@ import { receiveByte, receiveDone, charTimeout, rxPowerOn, reportRxRoom } from "
 import { loopback, modemPowerOn } from "./modem";
 import { updateIrq } from "./irq";
 export { abi_version, dev_alloc } from "../../lib/device";
+import { sealHeap } from "../../lib/heap";
 
 const REGION_PORTS: i32 = 0;
 const CONFIG_KEYS: string[] = ["base"];
 
+// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
 export function dev_init(ptr: i32, len: i32): i32 {
+  const rc = init(ptr, len);
+  sealHeap();
+  return rc;
+}
+
+function init(ptr: i32, len: i32): i32 {
   const cfg = Config.parse(stagingString(ptr, len));
   if (cfg.error.length) { logError("uart: bad configuration: " + cfg.error); return 1; }
   const unknown = cfg.unknownKey(CONFIG_KEYS);
@@ -84,7 +92,7 @@ export function dev_event(kind: i32, ptr: i32, len: i32): void {
   if (kind != EVENT_CHR_RX) return;
   if (len <= 0) return;
   const n = min(len, STAGING_SIZE);
-  if (loopback()) { logWarn("uart: " + n.toString() + " received byte(s) dropped: loopback disconnects the input"); return; }
+  if (loopback()) { logCounted(LOG_WARN, "uart: %d received byte(s) dropped: loopback disconnects the input", <u32>n); return; }
   for (let i = 0; i < n; i++) receiveByte(load<u8>(<usize>ptr + <usize>i));
   receiveDone();
   updateIrq();
