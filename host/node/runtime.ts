@@ -5,7 +5,7 @@
 import { DeviceInstance, loadManifest, loadModule, DeviceLoadError, type DeviceFailure, type ImportFns } from "./device.ts";
 import { RangeTable, SPACE_PORT, SPACE_MMIO } from "./ranges.ts";
 import {
-  IoreqPage, BufIoreqPage, type Ioreq,
+  IoreqPage, BufIoreqPage, BUF_SLOTS, type Ioreq,
   STATE_IOREQ_READY, STATE_INPROCESS, STATE_IORESP_READY,
   IOREQ_TYPE_PIO, IOREQ_TYPE_COPY, IOREQ_TYPE_PCI_CONFIG, IOREQ_TYPE_INVALIDATE, IOREQ_TYPE_TIMEOFFSET, DIR_READ,
 } from "./ioreq.ts";
@@ -61,7 +61,7 @@ export class StubdomRuntime {
   private readonly deferred: Array<() => void> = [];
   private readonly unclaimedLogged = new Set<string>();
   private current = "";
-  readonly stats = { ioreqs: 0, buffered: 0, byDevice: new Map<string, number>() };
+  readonly stats = { ioreqs: 0, buffered: 0, ringResyncs: 0, byDevice: new Map<string, number>() };
   private readonly log: LogSink;
   private readonly maxRep: number;
 
@@ -144,23 +144,51 @@ export class StubdomRuntime {
     return served;
   }
 
+  /**
+   * Drains the buffered ring with runtime/core's contract (core_bufioreq_drain): both pointers are
+   * read before each entry and read_pointer is advanced by the entry's slots, an add, never a
+   * store of an earlier value (Xen may rebase both pointers by n*511 meanwhile); at most 511 steps
+   * per call. A ring with wp - rp > 511, or an 8-byte entry whose second slot names another access,
+   * is resynchronised (slots skipped, logged the 1st, 2nd, 4th, ... time); an 8-byte entry whose
+   * second slot is not published yet waits for the next call.
+   */
   drainBuffered(buf: BufIoreqPage): void {
-    let rp = buf.readPointer;
-    const wp = buf.writePointer;
-    while (rp !== wp) {
+    for (let step = 0; step < BUF_SLOTS; step++) {
+      const rp = buf.readPointer;
+      const wp = buf.writePointer;
+      const pending = (wp - rp) >>> 0;
+      if (pending === 0) return;
+      if (pending > BUF_SLOTS) {
+        buf.readPointer = buf.readPointer + pending;
+        this.bufferedResync(rp, wp, pending);
+        continue;
+      }
       const s = buf.slot(rp);
-      rp = (rp + 1) >>> 0;
+      let used = 1;
       let hi = 0;
-      if (s.size === 8 && rp !== wp) {
-        hi = buf.slot(rp).data;
-        rp = (rp + 1) >>> 0;
+      if (s.size === 8) {
+        if (pending < 2) return; // the second half is not published yet
+        const s2 = buf.slot((rp + 1) >>> 0);
+        if (s2.type !== s.type || s2.size !== s.size || s2.addr !== s.addr) {
+          buf.readPointer = buf.readPointer + 1; // a lone first half: the next slot is an entry
+          this.bufferedResync(rp, wp, 1);
+          continue;
+        }
+        hi = s2.data;
+        used = 2;
       }
       this.stats.buffered++;
       const req: Ioreq = { addr: s.addr, data: s.data, count: 1, size: s.size, vpEport: 0, state: 0, dataIsPtr: false, dir: 0, df: false, type: s.type };
       // Xen only buffers legacy-VGA-window writes: a 20-bit address in the first MiB.
       this.handle(req, 0, s.data, hi);
+      buf.readPointer = buf.readPointer + used;
     }
-    buf.readPointer = rp;
+  }
+
+  private bufferedResync(rp: number, wp: number, skipped: number): void {
+    const n = ++this.stats.ringResyncs;
+    if (n & (n - 1)) return;
+    this.log("runtime", 1, `buffered ioreq ring inconsistent (read pointer 0x${rp.toString(16)}, write pointer 0x${wp.toString(16)}): ${skipped} slot(s) skipped to resynchronise; resync #${n}`);
   }
 
   /**

@@ -6,7 +6,7 @@
 import { GuestRam } from "./guest-memory.ts";
 import { VirtualClock } from "./clock.ts";
 import {
-  IoreqPage, BufIoreqPage, type Ioreq, IOREQ_SIZE,
+  IoreqPage, BufIoreqPage, BUF_SLOTS, type Ioreq, IOREQ_SIZE,
   STATE_NONE, STATE_IOREQ_READY, STATE_IORESP_READY,
   IOREQ_TYPE_PIO, IOREQ_TYPE_COPY, IOREQ_TYPE_PCI_CONFIG, DIR_READ, DIR_WRITE,
 } from "./ioreq.ts";
@@ -203,13 +203,29 @@ export class XenSim implements Hypervisor {
     if (v) return this.vramAccess(v, addr - v.start, size, dir, lo, hi);
     if (!this.claimed(this.mmio, addr)) return dir === DIR_READ ? [size === 8 ? 0xffffffff : ALL_ONES[size]!, size === 8 ? 0xffffffff : 0] : [0, 0];
     if (dir === DIR_WRITE && this.bufferVga && addr >= VGA_WINDOW_START && addr + size - 1 <= VGA_WINDOW_END) {
-      if (!this.buf.push(IOREQ_TYPE_COPY, size, addr, lo, hi)) {
+      if (!this.bufferedSend(size, addr, lo, hi)) {
         this.stub?.drainBuffered(this.buf); // ring full: the device model catches up first
-        this.buf.push(IOREQ_TYPE_COPY, size, addr, lo, hi);
+        this.bufferedSend(size, addr, lo, hi);
       }
       return [0, 0];
     }
     return this.send(vcpu, { addr, data: (lo >>> 0) + (hi >>> 0) * TWO32, count: 1, size, vpEport: 0, state: 0, dataIsPtr: false, dir, df: false, type: IOREQ_TYPE_COPY }, 0, [lo, hi]);
+  }
+
+  /**
+   * Xen 4.17's ioreq_send_buffered in HVM_IOREQSRV_BUFIOREQ_ATOMIC mode (runtime/posix/sim.c's
+   * buf_push): publish the entry, then rebase both pointers by n*511 once read_pointer has passed
+   * 511 (Xen does it with a 64-bit cmpxchg of the pair; nothing runs concurrently here).
+   */
+  private bufferedSend(size: number, addr: number, lo: number, hi: number): boolean {
+    if (!this.buf.push(IOREQ_TYPE_COPY, size, addr, lo, hi)) return false;
+    const rp = this.buf.readPointer;
+    if (rp >= BUF_SLOTS) {
+      const n = Math.floor(rp / BUF_SLOTS) * BUF_SLOTS;
+      this.buf.readPointer = rp - n;
+      this.buf.writePointer = this.buf.writePointer - n;
+    }
+    return true;
   }
 
   /** A guest load/store to device-backed memory: no ioreq, the page is marked dirty on write. */

@@ -159,6 +159,7 @@ struct core_options {
 
 struct core_stats {
     uint64_t ioreqs, buffered;
+    uint64_t ring_resyncs; /* buffered ring found inconsistent and resynchronised */
 };
 
 struct core {
@@ -186,6 +187,44 @@ struct core {
     struct core_stats stats;
 };
 
+/* --- Xen's ioreq pages, without a struct core (runtime/xen's ioreq-probe serves them too) --- */
+
+/* A request as found in a synchronous slot (host/node/ioreq.ts's Ioreq, the 64-bit fields exact). */
+struct core_ioreq {
+    uint64_t addr, data;
+    uint32_t count, size, vp_eport;
+    uint8_t state, data_is_ptr, dir, df, type;
+};
+
+/* One vCPU's synchronous slot (its 32 bytes of the shared page, 8-byte aligned), with the state
+ * transitions Xen's wait_for_io expects. take: the state is read with an acquire load; IOREQ_READY
+ * → the fields are copied, the slot is marked INPROCESS, returns 1. Any other state leaves the slot
+ * as it is: NONE, INPROCESS or IORESP_READY (waiting for Xen) → 0, a state Xen never writes → -1.
+ * complete: a read's data (not data_is_ptr) is stored, then IORESP_READY with a release store; the
+ * caller notifies the vCPU's port after it. */
+int core_ioreq_slot_take(volatile void *slot, struct core_ioreq *req);
+void core_ioreq_slot_complete(volatile void *slot, const struct core_ioreq *req, uint64_t data);
+
+/* One buffered entry: always a write; size 1, 2, 4 or 8 (hi: the second slot's data). */
+struct core_bufioreq {
+    uint8_t type;
+    uint32_t size, addr, lo, hi;
+};
+struct core_bufioreq_sink {
+    void *ctx;
+    void (*write)(void *ctx, const struct core_bufioreq *e);
+    /* the ring was inconsistent (pointers as found); `dropped` slots were skipped to recover */
+    void (*resync)(void *ctx, uint32_t rp, uint32_t wp, uint32_t dropped);
+};
+/* Drains Xen's buffered_iopage (8-byte aligned) as HVM_IOREQSRV_BUFIOREQ_ATOMIC requires: the
+ * pointer pair is read with one atomic 64-bit load (acquire), each entry is delivered and then
+ * read_pointer advanced by its slot count with an atomic add (never stored: Xen may rebase both
+ * pointers by n*511 at any moment); at most 511 steps per call. A pair with wp - rp > 511, or an
+ * 8-byte entry whose second slot describes another access, is resynchronised (slots dropped,
+ * `resync` called); an 8-byte entry whose second slot is not published yet waits for the next
+ * call. Returns the number of entries delivered. */
+unsigned core_bufioreq_drain(volatile void *page, const struct core_bufioreq_sink *sink);
+
 /* Sets up a runtime over `arena` (device instances and linear memories are carved from it). */
 void core_init(struct core *rt, const struct core_hv *hv, const struct core_guest_mem *ram,
                const struct core_options *opts, void *arena, size_t arena_len);
@@ -196,7 +235,9 @@ int core_add_device(struct core *rt, const struct core_device_spec *spec, char *
 struct core_device *core_device_by_name(struct core *rt, const char *name);
 
 /* An event-channel kick: drains the buffered ring (if given) in order, then serves every vCPU
- * slot of the synchronous page in IOREQ_READY. Returns the number of synchronous requests. */
+ * slot of the synchronous page in IOREQ_READY. Returns the number of synchronous requests.
+ * core_drain_buffered: core_bufioreq_drain into the range table; a resynchronisation is counted
+ * in stats.ring_resyncs and logged as a warning (the 1st, 2nd, 4th, 8th, ... time). */
 unsigned core_service_event(struct core *rt, uint8_t *ioreq_page, unsigned nr_vcpus, uint8_t *buf_page);
 void core_drain_buffered(struct core *rt, uint8_t *buf_page);
 

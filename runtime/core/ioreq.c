@@ -1,15 +1,14 @@
 /* runtime/core/ioreq.c — the ioreq path (ARCHITECTURE.md §3, host/node/runtime.ts): per kick,
- * drain the buffered ring in order, then for each vCPU slot in IOREQ_READY: read barrier, read
- * fields, INPROCESS, emulate, write data for reads, write barrier, IORESP_READY, notify. Port and
+ * drain the buffered ring in order (core_bufioreq_drain: atomic pointer pair, per-entry atomic
+ * read-pointer add, bounded, resynchronised when inconsistent), then for each vCPU slot in
+ * IOREQ_READY (acquire load of the state): copy the fields, INPROCESS, emulate, write data for
+ * reads, IORESP_READY with a release store, notify. Port and
  * MMIO requests go through the range table (8-byte accesses split low half first, string I/O
  * looped through guest RAM with df), PCI_CONFIG to the function's owner by the SBDF in addr's
  * upper half. Unclaimed reads answer all-ones, writes are dropped, each logged once. */
 #include "internal.h"
 #include "ioreq.h"
 #include "abi.h"
-
-#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 
 struct rw { uint32_t lo, hi; };
 
@@ -169,30 +168,112 @@ static struct rw handle(struct core *rt, const struct core_ioreq *req, uint32_t 
     }
 }
 
+/* --- the shared pages' protocol ---------------------------------------------------------- */
+
+int core_ioreq_slot_take(volatile void *slot, struct core_ioreq *req)
+{
+    volatile uint8_t *p = slot;
+    uint8_t flags = shared_ld8_acquire(p + IOREQ_OFF_FLAGS); /* the fields after the state */
+    uint8_t state = flags & 0xf;
+    if (state != STATE_IOREQ_READY) return state <= STATE_IORESP_READY ? 0 : -1;
+    *req = (struct core_ioreq){
+        .addr = shared_ld64(p + IOREQ_OFF_ADDR), .data = shared_ld64(p + IOREQ_OFF_DATA),
+        .count = shared_ld32(p + IOREQ_OFF_COUNT), .size = shared_ld32(p + IOREQ_OFF_SIZE),
+        .vp_eport = shared_ld32(p + IOREQ_OFF_VP_EPORT), .state = state,
+        .data_is_ptr = (flags >> 4) & 1, .dir = (flags >> 5) & 1, .df = (flags >> 6) & 1,
+        .type = p[IOREQ_OFF_TYPE],
+    };
+    __atomic_store_n(p + IOREQ_OFF_FLAGS, (uint8_t)((flags & 0xf0) | STATE_IOREQ_INPROCESS), __ATOMIC_RELAXED);
+    return 1;
+}
+
+void core_ioreq_slot_complete(volatile void *slot, const struct core_ioreq *req, uint64_t data)
+{
+    volatile uint8_t *p = slot;
+    if (req->dir == IOREQ_READ && !req->data_is_ptr) shared_st64(p + IOREQ_OFF_DATA, data);
+    uint8_t flags = __atomic_load_n(p + IOREQ_OFF_FLAGS, __ATOMIC_RELAXED);
+    shared_st8_release(p + IOREQ_OFF_FLAGS, (uint8_t)((flags & 0xf0) | STATE_IORESP_READY)); /* the data first */
+}
+
+/* Bits of a slot's first word that name the access (type, size code, address): the two slots of an
+ * 8-byte entry carry the same ones (Xen writes the same descriptor twice). Bits 8-9: pad, dir. */
+#define BUF_W0_ACCESS 0xfffffcffu
+
+unsigned core_bufioreq_drain(volatile void *page, const struct core_bufioreq_sink *sink)
+{
+    volatile uint8_t *pg = page;
+    const volatile uint8_t *slots = pg + BUF_OFF_SLOTS;
+    unsigned delivered = 0;
+    /* One step per entry or resynchronisation: a ring of 511 slots never needs more per kick, and
+     * whatever Xen adds meanwhile comes with its own event. */
+    for (unsigned step = 0; step < BUF_IOREQ_SLOTS; step++) {
+        uint64_t both = shared_ld64_acquire(pg + BUF_OFF_READ); /* the slots after the pointers */
+        uint32_t rp = (uint32_t)both, wp = (uint32_t)(both >> 32);
+        uint32_t pending = wp - rp;
+        if (pending == 0) break;
+        if (pending > BUF_IOREQ_SLOTS) {
+            /* Xen never has more than 511 slots pending: nothing here can be trusted. Catch up to
+             * the write pointer by an add (wp - rp survives a rebase), dropping the lot. */
+            shared_add32_release(pg + BUF_OFF_READ, pending);
+            if (sink->resync) sink->resync(sink->ctx, rp, wp, pending);
+            continue;
+        }
+        const volatile uint8_t *s = slots + (rp % BUF_IOREQ_SLOTS) * 8;
+        uint32_t w0 = shared_ld32(s);
+        struct core_bufioreq e = {.type = (uint8_t)(w0 & 0xff), .size = 1u << ((w0 >> 10) & 3), .addr = w0 >> 12,
+                                  .lo = shared_ld32(s + 4), .hi = 0};
+        uint32_t used = 1;
+        if (e.size == 8) {
+            if (pending < 2) break; /* the second half is not published yet: the next kick */
+            const volatile uint8_t *s2 = slots + ((rp + 1) % BUF_IOREQ_SLOTS) * 8;
+            if ((shared_ld32(s2) & BUF_W0_ACCESS) != (w0 & BUF_W0_ACCESS)) {
+                /* a lone first half (the ring was misaligned): drop it, the next slot is an entry */
+                shared_add32_release(pg + BUF_OFF_READ, 1);
+                if (sink->resync) sink->resync(sink->ctx, rp, wp, 1);
+                continue;
+            }
+            e.hi = shared_ld32(s2 + 4);
+            used = 2;
+        }
+        sink->write(sink->ctx, &e);
+        shared_add32_release(pg + BUF_OFF_READ, used);
+        delivered++;
+    }
+    return delivered;
+}
+
+static void buffered_write(void *ctx, const struct core_bufioreq *e)
+{
+    struct core *rt = ctx;
+    struct core_ioreq req = {.addr = e->addr, .data = e->lo, .count = 1, .size = e->size, .type = e->type,
+                             .dir = IOREQ_WRITE}; /* data as host/node reports it; the halves go separately */
+    rt->stats.buffered++;
+    handle(rt, &req, 0, e->lo, e->hi);
+}
+
+static void buffered_resync(void *ctx, uint32_t rp, uint32_t wp, uint32_t dropped)
+{
+    struct core *rt = ctx;
+    uint64_t n = ++rt->stats.ring_resyncs;
+    if (n & (n - 1)) return; /* logged the 1st, 2nd, 4th, 8th, ... time */
+    char text[200];
+    struct fmt f;
+    fmt_init(&f, text, sizeof text);
+    fmt_str(&f, "buffered ioreq ring inconsistent (read pointer 0x");
+    fmt_hex(&f, rp);
+    fmt_str(&f, ", write pointer 0x");
+    fmt_hex(&f, wp);
+    fmt_str(&f, "): ");
+    fmt_dec(&f, dropped);
+    fmt_str(&f, " slot(s) skipped to resynchronise; resync #");
+    fmt_dec(&f, n);
+    core_log(rt, "runtime", 1, text, f.len);
+}
+
 void core_drain_buffered(struct core *rt, uint8_t *page)
 {
-    volatile uint8_t *buf = page;
-    uint32_t rp = ld32(buf + BUF_OFF_READ);
-    uint32_t wp = ld32(buf + BUF_OFF_WRITE);
-    rmb();
-    static const uint32_t size_code[4] = {1, 2, 4, 8};
-    while (rp != wp) {
-        const volatile uint8_t *s = buf + BUF_OFF_SLOTS + (rp % BUF_IOREQ_SLOTS) * 8;
-        uint32_t w0 = ld32(s);
-        uint32_t data = ld32(s + 4);
-        rp++;
-        uint32_t hi = 0;
-        struct core_ioreq req = {.addr = w0 >> 12, .data = data, .count = 1, .size = size_code[(w0 >> 10) & 3],
-                                 .type = (uint8_t)(w0 & 0xff)};
-        if (req.size == 8 && rp != wp) {
-            hi = ld32(buf + BUF_OFF_SLOTS + (rp % BUF_IOREQ_SLOTS) * 8 + 4);
-            rp++;
-        }
-        rt->stats.buffered++;
-        handle(rt, &req, 0, data, hi);
-    }
-    wmb();
-    st32(buf + BUF_OFF_READ, rp);
+    const struct core_bufioreq_sink sink = {.ctx = rt, .write = buffered_write, .resync = buffered_resync};
+    core_bufioreq_drain(page, &sink);
 }
 
 unsigned core_service_event(struct core *rt, uint8_t *ioreq_page, unsigned nr_vcpus, uint8_t *buf_page)
@@ -200,27 +281,15 @@ unsigned core_service_event(struct core *rt, uint8_t *ioreq_page, unsigned nr_vc
     if (buf_page) core_drain_buffered(rt, buf_page);
     unsigned served = 0;
     for (unsigned vcpu = 0; vcpu < nr_vcpus; vcpu++) {
-        volatile uint8_t *p = ioreq_page + vcpu * IOREQ_SIZE;
-        if ((p[IOREQ_OFF_FLAGS] & 0xf) != STATE_IOREQ_READY) continue;
-        rmb(); /* fields after the state */
-        uint8_t flags = p[IOREQ_OFF_FLAGS];
-        struct core_ioreq req = {
-            .addr = ld64(p + IOREQ_OFF_ADDR), .data = ld64(p + IOREQ_OFF_DATA),
-            .count = ld32(p + IOREQ_OFF_COUNT), .size = ld32(p + IOREQ_OFF_SIZE),
-            .vp_eport = ld32(p + IOREQ_OFF_VP_EPORT), .state = flags & 0xf,
-            .data_is_ptr = (flags >> 4) & 1, .dir = (flags >> 5) & 1, .df = (flags >> 6) & 1,
-            .type = p[IOREQ_OFF_TYPE],
-        };
-        p[IOREQ_OFF_FLAGS] = (uint8_t)((flags & 0xf0) | STATE_IOREQ_INPROCESS);
+        uint8_t *p = ioreq_page + vcpu * IOREQ_SIZE;
+        struct core_ioreq req;
+        int taken = core_ioreq_slot_take(p, &req);
+        if (taken < 0) core_logf_once(rt, "slotstate", 9, "ioreq slot in a state Xen never writes: left alone");
+        if (taken <= 0) continue;
         uint32_t addr_hi = (uint32_t)(req.addr >> 32);
         if (req.type == IOREQ_TYPE_PCI_CONFIG) req.addr &= 0xffffffffu;
         struct rw v = handle(rt, &req, addr_hi, (uint32_t)req.data, (uint32_t)(req.data >> 32));
-        if (req.dir == IOREQ_READ && !req.data_is_ptr) {
-            st32(p + IOREQ_OFF_DATA, v.lo);
-            st32(p + IOREQ_OFF_DATA + 4, v.hi);
-        }
-        wmb(); /* the data before the state */
-        p[IOREQ_OFF_FLAGS] = (uint8_t)((p[IOREQ_OFF_FLAGS] & 0xf0) | STATE_IORESP_READY);
+        core_ioreq_slot_complete(p, &req, v.lo | (uint64_t)v.hi << 32);
         rt->hv.notify(rt->hv.ctx, req.vp_eport);
         served++;
     }

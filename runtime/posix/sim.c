@@ -1,4 +1,5 @@
-/* runtime/posix/sim.c — the hypervisor simulator (see sim.h), line for line host/node/xen-sim.ts. */
+/* runtime/posix/sim.c — the hypervisor simulator (see sim.h), line for line host/node/xen-sim.ts;
+ * its buffered-ring send side is Xen 4.17's, pointer rebasing included (buf_push). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,10 +255,9 @@ static void send(struct sim *s, unsigned vcpu, const struct core_ioreq *req, uin
     p[28] = p[29] = 0;
     p[IOREQ_OFF_FLAGS] = (uint8_t)((req->data_is_ptr ? 0x10 : 0) | (req->dir & 1) << 5 | (req->df ? 0x40 : 0));
     p[IOREQ_OFF_TYPE] = req->type;
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    p[IOREQ_OFF_FLAGS] = (uint8_t)((p[IOREQ_OFF_FLAGS] & 0xf0) | STATE_IOREQ_READY);
+    shared_st8_release(p + IOREQ_OFF_FLAGS, (uint8_t)((p[IOREQ_OFF_FLAGS] & 0xf0) | STATE_IOREQ_READY)); /* after the fields */
     core_service_event(s->rt, s->page, s->vcpus, s->buf);
-    if ((p[IOREQ_OFF_FLAGS] & 0xf) != STATE_IORESP_READY) {
+    if ((shared_ld8_acquire(p + IOREQ_OFF_FLAGS) & 0xf) != STATE_IORESP_READY) { /* the data after the state */
         fprintf(stderr, "sim: device model did not answer vCPU %u's ioreq\n", vcpu);
         exit(2);
     }
@@ -293,23 +293,30 @@ uint32_t sim_pio(struct sim *s, unsigned vcpu, uint32_t port, uint32_t size, int
     return out[0];
 }
 
+/* Xen 4.17's ioreq_send_buffered in HVM_IOREQSRV_BUFIOREQ_ATOMIC mode: refuse when full, write the
+ * slot(s), publish with write_pointer, then rebase both pointers by n*511 once read_pointer has
+ * passed 511 (a 64-bit compare-and-swap of the pair, as Xen's guest_cmpxchg64). */
 static bool buf_push(struct sim *s, uint32_t size, uint64_t addr, uint32_t lo, uint32_t hi)
 {
     uint32_t rp = ld32(s->buf + BUF_OFF_READ), wp = ld32(s->buf + BUF_OFF_WRITE);
-    uint32_t need = size == 8 ? 2 : 1;
+    uint32_t qw = size == 8 ? 1 : 0;
     int code = size == 1 ? 0 : size == 2 ? 1 : size == 4 ? 2 : size == 8 ? 3 : -1;
-    if (wp - rp + need > BUF_IOREQ_SLOTS || addr >= (1u << 20) || code < 0) return false;
+    if (wp - rp >= BUF_IOREQ_SLOTS - qw || addr >= (1u << 20) || code < 0) return false;
     uint32_t w0 = IOREQ_TYPE_COPY | (uint32_t)code << 10 | (uint32_t)(addr & 0xfffff) << 12;
     st32(s->buf + BUF_OFF_SLOTS + (wp % BUF_IOREQ_SLOTS) * 8, w0);
     st32(s->buf + BUF_OFF_SLOTS + (wp % BUF_IOREQ_SLOTS) * 8 + 4, lo);
-    wp++;
-    if (size == 8) {
-        st32(s->buf + BUF_OFF_SLOTS + (wp % BUF_IOREQ_SLOTS) * 8, w0);
-        st32(s->buf + BUF_OFF_SLOTS + (wp % BUF_IOREQ_SLOTS) * 8 + 4, hi);
-        wp++;
+    if (qw) {
+        st32(s->buf + BUF_OFF_SLOTS + ((wp + 1) % BUF_IOREQ_SLOTS) * 8, w0);
+        st32(s->buf + BUF_OFF_SLOTS + ((wp + 1) % BUF_IOREQ_SLOTS) * 8 + 4, hi);
     }
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    st32(s->buf + BUF_OFF_WRITE, wp);
+    __atomic_store_n((volatile shared_u32 *)(s->buf + BUF_OFF_WRITE), wp + 1 + qw, __ATOMIC_RELEASE);
+    while (qw++ < BUF_IOREQ_SLOTS && shared_ld32(s->buf + BUF_OFF_READ) >= BUF_IOREQ_SLOTS) {
+        uint64_t old = shared_ld64(s->buf + BUF_OFF_READ);
+        uint32_t n = (uint32_t)old / BUF_IOREQ_SLOTS;
+        uint64_t rebased = ((uint32_t)old - n * BUF_IOREQ_SLOTS) | (uint64_t)((uint32_t)(old >> 32) - n * BUF_IOREQ_SLOTS) << 32;
+        __atomic_compare_exchange_n((volatile shared_u64 *)(s->buf + BUF_OFF_READ), &old, rebased, false,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
     return true;
 }
 

@@ -29,7 +29,7 @@ struct sim {
     uint64_t ram_size;
     uint8_t *page;
     unsigned vcpus;
-    uint8_t buf[4096];
+    _Alignas(8) uint8_t buf[4096]; /* the buffered ring: its pointer pair is one 64-bit word */
     struct sim_span ports[SIM_MAX_SPANS], mmio[SIM_MAX_SPANS];
     unsigned nports, nmmio;
     uint16_t pci[SIM_MAX_SPANS];

@@ -1,10 +1,11 @@
-/* runtime/xen/ioreq.c — see ioreq.h. Per-slot protocol: see STATE_IOREQ_READY, read barrier,
- * copy the request, mark INPROCESS, emulate, store `data` for reads, write barrier, mark
- * IORESP_READY, notify the vCPU's port. String I/O (data_is_ptr, rep) needs guest-memory
+/* runtime/xen/ioreq.c — see ioreq.h. The pages' protocol (slot state transitions, the buffered
+ * ring's drain) is runtime/core's, shared with core_service_event; this file owns the server's
+ * lifecycle and the ioreq-probe's handler path. String I/O (data_is_ptr, rep) needs guest-memory
  * mapping, which comes with the DMA map cache; until then such requests are completed without
  * touching guest memory and counted. */
 #include "ioreq.h"
 #include "console.h"
+#include "core.h"
 #include "dm.h"
 #include "evtchn.h"
 #include "guest_mem.h"
@@ -24,6 +25,7 @@ static evtchn_port_t buf_port;
 static uint32_t nr_vcpus;
 static const struct ioreq_handler *handler;
 static struct ioreq_stats stats;
+static int bad_state_logged;
 
 int ioreq_server_create(domid_t g)
 {
@@ -117,67 +119,57 @@ static void do_write(uint8_t type, uint64_t addr, uint32_t size, uint64_t value)
         handler->write(handler->opaque, type, addr, size, value);
 }
 
+/* The slot protocol is runtime/core's (core_ioreq_slot_take/complete): acquire load of the state,
+ * INPROCESS, the answer, release store of IORESP_READY. */
 static void serve_slot(uint32_t v)
 {
     volatile struct ioreq *slot = &sync_page[v];
-    uint8_t flags = slot->flags;
-    if (IOREQ_STATE(flags) != STATE_IOREQ_READY)
+    struct core_ioreq req;
+    int taken = core_ioreq_slot_take(slot, &req);
+    if (taken < 0 && !bad_state_logged) {
+        bad_state_logged = 1;
+        printk("ioreq: vCPU %u's slot is in a state Xen never writes: left alone\n", v);
+    }
+    if (taken <= 0)
         return;
-    rmb();
-    struct ioreq req;
-    req.addr = slot->addr;
-    req.data = slot->data;
-    req.count = slot->count;
-    req.size = slot->size;
-    req.type = slot->type;
-    flags = slot->flags;
-    slot->flags = (uint8_t)((flags & ~0xf) | STATE_IOREQ_INPROCESS);
     stats.sync++;
-
+    uint64_t data = 0;
     if (req.type == IOREQ_TYPE_PIO || req.type == IOREQ_TYPE_COPY || req.type == IOREQ_TYPE_PCI_CONFIG) {
-        if (IOREQ_DATA_IS_PTR(flags) || req.count > 1) {
+        if (req.data_is_ptr || req.count > 1)
             stats.string_unsupported++;
-        } else if (IOREQ_DIR(flags) == IOREQ_READ) {
-            slot->data = do_read(req.type, req.addr, req.size);
-        } else {
+        else if (req.dir == IOREQ_READ)
+            data = do_read(req.type, req.addr, req.size);
+        else
             do_write(req.type, req.addr, req.size, req.data);
-        }
     }
     if (req.type == IOREQ_TYPE_INVALIDATE)
         guest_mem_invalidate();
     /* TIMEOFFSET needs no answer beyond completion. */
-    wmb();
-    slot->flags = (uint8_t)((flags & ~0xf) | STATE_IORESP_READY);
+    core_ioreq_slot_complete(slot, &req, data);
     mb();
     evtchn_notify(vcpu_port[v]);
 }
 
-static unsigned drain_buffered(void)
+/* The buffered ring: runtime/core's drain (atomic pointer pair, per-entry atomic add, bounded,
+ * resynchronised when inconsistent) into the handler. */
+static void buffered_write(void *ctx, const struct core_bufioreq *e)
 {
-    unsigned n = 0;
-    for (;;) {
-        uint32_t rp = buf_page->read_pointer;
-        uint32_t wp = buf_page->write_pointer;
-        rmb();
-        if (rp == wp)
-            return n;
-        uint32_t w0 = buf_page->slot[rp % IOREQ_BUFFER_SLOT_NUM].w0;
-        uint64_t data = buf_page->slot[rp % IOREQ_BUFFER_SLOT_NUM].data;
-        uint8_t type = (uint8_t)(w0 & 0xff);
-        uint32_t size = 1u << ((w0 >> 10) & 3);
-        uint64_t addr = w0 >> 12;
-        uint32_t used = 1;
-        if (size == 8) {
-            data |= (uint64_t)buf_page->slot[(rp + 1) % IOREQ_BUFFER_SLOT_NUM].data << 32;
-            used = 2;
-        }
-        do_write(type, addr, size, data);
-        mb();
-        __atomic_fetch_add(&buf_page->read_pointer, used, __ATOMIC_SEQ_CST);
-        stats.buffered++;
-        n++;
-    }
+    (void)ctx;
+    do_write(e->type, e->addr, e->size, e->lo | (uint64_t)e->hi << 32);
+    stats.buffered++;
 }
+
+static void buffered_resync(void *ctx, uint32_t rp, uint32_t wp, uint32_t dropped)
+{
+    (void)ctx;
+    uint64_t n = ++stats.ring_resyncs;
+    if (n & (n - 1))
+        return;   /* logged the 1st, 2nd, 4th, ... time */
+    printk("ioreq: buffered ring inconsistent (read pointer %x, write pointer %x): %u slot(s) skipped to "
+           "resynchronise; resync #%lu\n", rp, wp, dropped, n);
+}
+
+static const struct core_bufioreq_sink buffered_sink = { .write = buffered_write, .resync = buffered_resync };
 
 unsigned ioreq_service(void)
 {
@@ -185,7 +177,7 @@ unsigned ioreq_service(void)
         return 0;
     unsigned before = (unsigned)(stats.sync + stats.buffered);
     evtchn_test_and_clear(buf_port);
-    drain_buffered();
+    core_bufioreq_drain(buf_page, &buffered_sink);
     for (uint32_t v = 0; v < nr_vcpus; v++) {
         evtchn_test_and_clear(vcpu_port[v]);
         serve_slot(v);

@@ -17,7 +17,7 @@ struct ioreq_handler {
 };
 
 struct ioreq_stats {
-    uint64_t sync, buffered, string_unsupported;
+    uint64_t sync, buffered, string_unsupported, ring_resyncs;
 };
 
 /* Creates the server for `guest` (dm_init must have named it), maps its pages, binds ports. */
