@@ -332,15 +332,33 @@ uint32_t Z_hostZ_blk_submit(HOST, uint32_t unit, uint32_t op, uint32_t lba_lo, u
     return 0;
 }
 
+/* The module's word for its surface is checked here, whatever it says: a known pixel format,
+ * rows that fit the stride (width * 4 <= stride: the backend copies width * 4 bytes a row) and
+ * stride * height bytes inside module memory, in 64-bit arithmetic. Refused: no surface, said once
+ * per device and reason. The memory never moves or shrinks (w2c_rt.c), so the checked span
+ * stays valid for as long as the backend keeps the pointer. */
 void Z_hostZ_display_set_surface(HOST, uint32_t kind, uint32_t width, uint32_t height, uint32_t stride, uint32_t ptr)
 {
     need(h, CORE_CAP_DISPLAY);
     struct core_display_backend *d = h->dev->spec.display;
     if (!d) return;
-    if (kind == 0) { d->set_surface(d->ctx, 0, 0, 0, 0, 0); return; }
+    if (kind == STUBDOM_SURFACE_NONE) { d->set_surface(d->ctx, 0, 0, 0, 0, 0); return; }
     uint64_t bytes = (uint64_t)stride * height;
-    if (bytes > 0x7fffffff || !core_in_mem(h->dev, (int32_t)ptr, (int32_t)bytes)) {
-        core_log(h->rt, h->dev->name, 0, "display surface outside module memory refused", 46);
+    const char *why = 0;
+    if (kind != STUBDOM_SURFACE_RGBA32 && kind != STUBDOM_SURFACE_BGRX32) why = ": display surface of an unknown kind refused";
+    else if ((uint64_t)width * 4 > stride) why = ": display surface rows wider than its stride refused";
+    else if (bytes > 0x7fffffff || !core_in_mem(h->dev, (int32_t)ptr, (int32_t)bytes)) why = ": display surface outside module memory refused";
+    if (why) {
+        char key[64], text[128];
+        struct fmt f;
+        fmt_init(&f, key, sizeof key);
+        fmt_str(&f, h->dev->name);
+        fmt_str(&f, why);
+        size_t klen = f.len;
+        fmt_init(&f, text, sizeof text);
+        fmt_str(&f, h->dev->name);
+        fmt_str(&f, why);
+        core_logf_once(h->rt, key, klen, text);
         d->set_surface(d->ctx, 0, 0, 0, 0, 0);
         return;
     }

@@ -2,7 +2,10 @@
  * "x86_64-abi" protocol) and io/ring.h: a 64-byte header (req_prod, req_event, rsp_prod,
  * rsp_event, padding), then 32 entries of 112 bytes. The xenbus handshake: the backend waits in
  * InitWait; we write ring-ref, event-channel, protocol and state=Initialised, wait for the
- * backend's Connected (reading sectors, sector-size, info), then write state=Connected. */
+ * backend's Connected (reading sectors, sector-size, info), then write state=Connected. The
+ * backend's rsp_prod goes through ring_check.h (never more responses than requests outstanding)
+ * and a response must name a request in flight; a backend that breaks the protocol gets the disk
+ * disconnected (logged once, every request fails with EIO from then on). */
 #include "blkfront.h"
 #include "abi.h"
 #include "console.h"
@@ -11,6 +14,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "time.h"
 #include "xenstore.h"
 
@@ -40,6 +44,7 @@ _Static_assert(sizeof(struct blkif_request) == 112, "blkif_request");
 _Static_assert(sizeof(struct blkif_response) == 16, "blkif_response");
 _Static_assert(sizeof(struct blkif_sring) == 64 + RING_SIZE * 112, "blkif_sring");
 _Static_assert(sizeof(struct blkif_sring) <= PAGE_SIZE, "blkif_sring fits a page");
+_Static_assert(sizeof(((struct blkfront *)0)->inflight) == RING_SIZE * sizeof(uint64_t), "one in-flight id per slot");
 
 int blkfront_ide_unit(unsigned vdev)
 {
@@ -58,29 +63,61 @@ int blkfront_ide_unit(unsigned vdev)
     return -1;
 }
 
-/* Waits for the ring's answer to request `id`; false on timeout. */
+/* After a protocol violation (logged by the guard): the ring is not used again and the frontend
+ * says Closing. */
+static void disconnect_if_broken(struct blkfront *bf)
+{
+    if (!bf->guard.broken || bf->disconnected)
+        return;
+    bf->disconnected = true;
+    bf->window_n = 0;
+    char path[96];
+    snprintf(path, sizeof path, "%s/state", bf->node);
+    xs_write(path, "5");
+}
+
+/* Takes the responses on the ring (at most the requests outstanding); true when the one to
+ * request `id` was among them, its status in *status. A response to an abandoned request (timed
+ * out earlier) is taken and dropped; one to no request in flight breaks the ring. */
+static bool take_responses(struct blkfront *bf, uint64_t id, int16_t *status)
+{
+    struct blkif_sring *s = bf->ring;
+    bool found = false;
+    uint32_t prod = READ_ONCE(s->rsp_prod);
+    rmb();
+    uint32_t n = ring_ready(&bf->guard, bf->rsp_cons, prod, bf->req_prod_pvt - bf->rsp_cons);
+    for (uint32_t i = 0; i < n; i++) {
+        struct blkif_response r = s->ring[bf->rsp_cons % RING_SIZE].rsp;
+        bf->rsp_cons++;
+        uint64_t *slot = &bf->inflight[r.id % RING_SIZE];
+        if (r.id > UINT32_MAX || *slot != r.id + 1) {
+            ring_break(&bf->guard, "response to no request in flight", r.id);
+            break;
+        }
+        *slot = 0;
+        if (r.id == id) {
+            *status = r.status;
+            found = true;
+        }
+    }
+    s->rsp_event = bf->rsp_cons + 1;
+    mb();
+    return found;
+}
+
+/* Waits for the ring's answer to request `id`; false on timeout or a broken ring. */
 static bool wait_response(struct blkfront *bf, uint64_t id, int16_t *status)
 {
     struct blkif_sring *s = bf->ring;
     uint64_t deadline = time_ns() + 30000000000ULL;
     for (;;) {
         evtchn_test_and_clear(bf->port);   /* before the ring is read: a later event stays pending */
-        uint32_t prod = READ_ONCE(s->rsp_prod);
-        rmb();
-        while (bf->rsp_cons != prod) {
-            struct blkif_response r = s->ring[bf->rsp_cons % RING_SIZE].rsp;
-            bf->rsp_cons++;
-            if (r.id == id) {
-                *status = r.status;
-                s->rsp_event = bf->rsp_cons + 1;
-                mb();
-                return true;
-            }
-        }
-        s->rsp_event = bf->rsp_cons + 1;
-        mb();
+        if (take_responses(bf, id, status))
+            return true;
+        if (bf->guard.broken)
+            return false;
         if (READ_ONCE(s->rsp_prod) != bf->rsp_cons)
-            continue;
+            continue;   /* more arrived meanwhile: each pass takes at least one, or breaks */
         uint64_t now = time_ns();
         if (now >= deadline)
             return false;
@@ -94,8 +131,15 @@ static bool wait_response(struct blkfront *bf, uint64_t id, int16_t *status)
 static int ring_io(struct blkfront *bf, int write, uint64_t sector, uint32_t n512)
 {
     struct blkif_sring *s = bf->ring;
+    if (bf->disconnected)
+        return -1;
+    if (bf->req_prod_pvt - bf->rsp_cons >= RING_SIZE) {   /* a ring of abandoned requests */
+        bf->ring_full++;
+        return -1;
+    }
     struct blkif_request *r = &s->ring[bf->req_prod_pvt % RING_SIZE].req;
     uint64_t id = bf->req_prod_pvt;
+    bf->inflight[id % RING_SIZE] = id + 1;
     memset(r, 0, sizeof *r);
     r->operation = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
     r->id = id;
@@ -117,7 +161,10 @@ static int ring_io(struct blkfront *bf, int write, uint64_t sector, uint32_t n51
     evtchn_notify(bf->port);
     int16_t status;
     if (!wait_response(bf, id, &status)) {
-        printk("blkfront %s: no answer from the backend in 30 s (sector %lu)\n", bf->node, sector);
+        if (bf->guard.broken)
+            disconnect_if_broken(bf);
+        else
+            printk("blkfront %s: no answer from the backend in 30 s (sector %lu)\n", bf->node, sector);
         return -1;
     }
     return status == 0 ? 0 : -1;
@@ -187,6 +234,8 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     char path[160], backend[128], buf[64];
     uint64_t v;
     strlcpy(bf->node, node, sizeof bf->node);
+    snprintf(bf->who, sizeof bf->who, "blkfront %s", node);
+    bf->guard.who = bf->who;
     if (xs_read_u64(node, "virtual-device", &v)) {
         printk("blkfront %s: no virtual-device\n", node);
         return -1;
@@ -256,6 +305,10 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     xs_read_u64(backend, "sectors", &sectors);
     xs_read_u64(backend, "sector-size", &ssize);
     xs_read_u64(backend, "info", &info);
+    if (ssize < 512 || ssize > 4096 || (ssize & (ssize - 1)) || sectors > (1ULL << 48)) {
+        printk("blkfront %s: backend %s reports %lu sectors of %lu bytes: refused\n", node, backend, sectors, ssize);
+        return -1;
+    }
     bf->sectors512 = sectors * (ssize / 512);
     bf->sector_size = (uint32_t)ssize;
     bf->read_only = (info & VDISK_READONLY) != 0;

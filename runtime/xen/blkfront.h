@@ -5,13 +5,16 @@
  * at submit time, which the core supports); a request is split into ring requests of at most
  * 88 sectors. Reads fetch at least that much: the bounce pages are a read-ahead window that the
  * next small sequential reads are served from without a round trip to dom0 (SeaBIOS and
- * syslinux read one 512-byte PIO block per ATA command); a write empties the window. */
+ * syslinux read one 512-byte PIO block per ATA command); a write empties the window. A backend
+ * that breaks the ring protocol (inconsistent rsp_prod, an answer to no request in flight) gets
+ * the disk disconnected, logged once. */
 #ifndef XEN_BLKFRONT_H
 #define XEN_BLKFRONT_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "core.h"
+#include "ring_check.h"
 #include "xen_abi.h"
 
 #define BLKFRONT_MAX 4
@@ -31,8 +34,12 @@ struct blkfront {
     uint32_t sector_size;   /* backend's sector-size */
     uint64_t window_lba;    /* the read-ahead window: 512-byte sectors [lba, lba + n) in the bounce pages */
     uint32_t window_n;
-    uint64_t reads, writes, errors, ring_requests, window_hits;
+    uint64_t inflight[32];  /* per ring slot: id + 1 of the request the backend owes an answer, 0 = none */
+    uint64_t reads, writes, errors, ring_requests, window_hits, ring_full;
     struct core_blk_backend be;
+    char who[80];           /* "blkfront device/vbd/<id>", for the guard's log line */
+    struct ring_guard guard;
+    bool disconnected;      /* the backend broke the ring protocol: every request fails */
 };
 
 /* Connects to the backend of `node` (e.g. "device/vbd/768"); 0 or -1 after logging why. */

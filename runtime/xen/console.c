@@ -4,12 +4,15 @@
  * blocking the device model — after 1 s while the stub domain starts (its start-up lines are the
  * ones worth keeping), after 10 ms once it serves the guest (console_set_patience). Each line
  * is also offered to Xen's console via console_io, which release builds of Xen refuse for a
- * domU; after the first refusal that path is switched off. */
+ * domU; after the first refusal that path is switched off. The reader's out_cons goes through
+ * ring_check.h: one that claims to have read bytes never written disconnects the ring (said once
+ * through Xen's console, if it takes it, and then nothing more is written to the ring). */
 #include "console.h"
 #include "evtchn.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "time.h"
 
 static struct xencons_interface *ring;
@@ -19,6 +22,7 @@ static int use_xen_console = 1;
  * write already gave up (then the next ones drop at once until the reader catches up). */
 static uint64_t patience_ns = 1000000000ULL;
 static bool stalled;
+static struct ring_guard guard = { .who = "console 0" };
 
 void console_set_patience(uint64_t ns) { patience_ns = ns; }
 
@@ -30,13 +34,16 @@ void console_init(const struct start_info *si)
 
 static void ring_write(const char *buf, size_t len)
 {
-    if (!ring)
+    if (!ring || guard.broken)
         return;
     uint64_t give_up = 0;
     while (len) {
         uint32_t cons = READ_ONCE(ring->out_cons), prod = ring->out_prod;
         mb();
-        uint32_t space = (uint32_t)sizeof(ring->out) - (prod - cons);
+        uint32_t used = ring_ready(&guard, cons, prod, (uint32_t)sizeof(ring->out));
+        if (guard.broken)
+            return;   /* logged by the guard (through this function: dropped here) */
+        uint32_t space = (uint32_t)sizeof(ring->out) - used;
         if (!space) {
             evtchn_notify(port);
             uint64_t now = time_ns();

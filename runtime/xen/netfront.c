@@ -4,7 +4,9 @@
  * union of {id, pad, gref} and {id, offset, flags, status}). The xenbus handshake: wait for the
  * backend's InitWait, write the ring refs, the event channel and the features, switch to
  * Connected, wait for the backend's Connected. Nothing a backend answers is trusted as an index:
- * ids and offsets are checked before use. */
+ * its rsp_prod goes through ring_check.h (never more responses than requests outstanding), a
+ * response's id must name a buffer we have in flight on that ring, and offsets are checked before
+ * use; a backend that breaks the protocol gets the device disconnected (logged once). */
 #include "netfront.h"
 #include "console.h"
 #include "evtchn.h"
@@ -12,6 +14,7 @@
 #include "hypercall.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "time.h"
 #include "xenstore.h"
 
@@ -60,38 +63,61 @@ static void post_rx(struct netfront *nf, uint16_t id)
 {
     struct rx_sring *s = nf->rx_ring;
     s->ring[nf->rx_prod_pvt % RING].req = (struct rx_req){ .id = id, .gref = nf->rx_ref[id] };
+    nf->rx_posted[id] = true;
     nf->rx_prod_pvt++;
 }
 
-/* TX slots the backend is done with. */
+/* After a protocol violation (logged by the guard): the rings are not read again, the port is
+ * no longer watched, and the frontend says Closing. */
+static void disconnect_if_broken(struct netfront *nf)
+{
+    if (!nf->guard.broken || nf->disconnected)
+        return;
+    nf->disconnected = true;
+    evtchn_unwatch(nf->port);
+    write_node(nf->node, "state", "5");
+}
+
+/* TX slots the backend is done with: at most the requests outstanding, two passes at most. */
 static void reclaim_tx(struct netfront *nf)
 {
     struct tx_sring *s = nf->tx_ring;
-    for (;;) {
+    for (unsigned pass = 0; pass < 2 && !nf->guard.broken; pass++) {
         uint32_t prod = READ_ONCE(s->h.rsp_prod);
         rmb();
-        for (; nf->tx_rsp_cons != prod; nf->tx_rsp_cons++) {
+        uint32_t n = ring_ready(&nf->guard, nf->tx_rsp_cons, prod, nf->tx_prod_pvt - nf->tx_rsp_cons);
+        for (uint32_t i = 0; i < n; i++, nf->tx_rsp_cons++) {
             struct tx_rsp r = s->ring[nf->tx_rsp_cons % RING].rsp;
-            if (r.id < NETFRONT_BUFS)
-                nf->tx_busy[r.id] = false;
+            if (r.id >= NETFRONT_BUFS || !nf->tx_busy[r.id]) {
+                ring_break(&nf->guard, "tx response for a buffer not in flight", r.id);
+                break;
+            }
+            nf->tx_busy[r.id] = false;
             if (r.status != NETIF_RSP_OKAY)
                 nf->tx_errors++;
         }
+        if (nf->guard.broken)
+            break;
         s->h.rsp_event = nf->tx_rsp_cons + 1;
         mb();
         if (READ_ONCE(s->h.rsp_prod) == nf->tx_rsp_cons)
-            return;
+            break;
     }
+    disconnect_if_broken(nf);
 }
 
 static void send(void *ctx, const uint8_t *frame, uint32_t len)
 {
     struct netfront *nf = ctx;
-    if (!len || len > PAGE_SIZE) {
+    if (!len || len > PAGE_SIZE || nf->disconnected) {
         nf->tx_dropped++;
         return;
     }
     reclaim_tx(nf);
+    if (nf->disconnected) {
+        nf->tx_dropped++;
+        return;
+    }
     unsigned id = 0;
     while (id < NETFRONT_BUFS && nf->tx_busy[id])
         id++;
@@ -111,20 +137,27 @@ static void send(void *ctx, const uint8_t *frame, uint32_t len)
 
 bool netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *frame, uint32_t len), void *ctx)
 {
-    if (!nf->rx_ring)
+    if (!nf->rx_ring || nf->disconnected)
         return false;
     evtchn_test_and_clear(nf->port);   /* before the rings are read: a later event stays pending */
     reclaim_tx(nf);
+    if (nf->disconnected)
+        return false;
     struct rx_sring *s = nf->rx_ring;
     bool posted = false, dropping = false, more = true;
     /* at most two rings' worth per poll: a busy backend cannot keep us here */
-    for (unsigned pass = 0; pass < 2 && more; pass++) {
+    for (unsigned pass = 0; pass < 2 && more && !nf->guard.broken; pass++) {
         uint32_t prod = READ_ONCE(s->h.rsp_prod);
         rmb();
-        for (unsigned n = 0; nf->rx_rsp_cons != prod && n < RING; nf->rx_rsp_cons++, n++) {
+        /* never more responses than buffers posted (<= NETFRONT_BUFS < RING) */
+        uint32_t n = ring_ready(&nf->guard, nf->rx_rsp_cons, prod, nf->rx_prod_pvt - nf->rx_rsp_cons);
+        for (uint32_t i = 0; i < n; i++, nf->rx_rsp_cons++) {
             struct rx_rsp r = s->ring[nf->rx_rsp_cons % RING].rsp;
-            if (r.id >= NETFRONT_BUFS)
-                continue;   /* not ours: nothing to post again */
+            if (r.id >= NETFRONT_BUFS || !nf->rx_posted[r.id]) {
+                ring_break(&nf->guard, "rx response for a buffer not posted", r.id);
+                break;
+            }
+            nf->rx_posted[r.id] = false;
             bool whole = !dropping && !(r.flags & (NETRXF_more_data | NETRXF_extra_info));
             if (whole && r.status > 0 && (uint32_t)r.offset + (uint32_t)r.status <= PAGE_SIZE) {
                 nf->rx_frames++;
@@ -138,10 +171,15 @@ bool netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *fra
             post_rx(nf, r.id);
             posted = true;
         }
+        if (nf->guard.broken)
+            break;
         s->h.rsp_event = nf->rx_rsp_cons + 1;
         mb();
         more = READ_ONCE(s->h.rsp_prod) != nf->rx_rsp_cons;
     }
+    disconnect_if_broken(nf);
+    if (nf->disconnected)
+        return false;
     if (posted)
         push(nf, &s->h, nf->rx_prod_pvt);
     return more;
@@ -164,6 +202,8 @@ int netfront_connect(struct netfront *nf, const char *node)
     uint64_t v;
     memset(nf, 0, sizeof *nf);
     strlcpy(nf->node, node, sizeof nf->node);
+    snprintf(nf->who, sizeof nf->who, "netfront %s", node);
+    nf->guard.who = nf->who;
     snprintf(path, sizeof path, "%s/backend", node);
     if (xs_read(path, nf->backend, sizeof nf->backend) < 0 || xs_read_u64(node, "backend-id", &v)) {
         printk("netfront %s: no backend\n", node);

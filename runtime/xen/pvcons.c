@@ -1,18 +1,34 @@
 /* runtime/xen/pvcons.c — see pvcons.h. The ring is io/console.h's: the frontend produces `out`
  * (out_prod) and consumes `in` (in_cons); the backend the other way round. Indexes are free
- * running and masked by the power-of-two buffer sizes. */
+ * running and masked by the power-of-two buffer sizes; the backend's (in_prod, out_cons) go
+ * through ring_check.h, and a backend that moves them inconsistently gets the console
+ * disconnected (logged once, the frontend says Closing, nothing more is read or written). */
 #include "pvcons.h"
 #include "console.h"
 #include "evtchn.h"
 #include "gnttab.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "xenstore.h"
+
+static void disconnect_if_broken(struct pvcons *c)
+{
+    if (!c->guard.broken || !c->ring)
+        return;
+    c->ring = 0;
+    evtchn_unwatch(c->port);
+    char path[64];
+    snprintf(path, sizeof path, "%s/state", c->node);
+    xs_write(path, "5");
+}
 
 int pvcons_connect(struct pvcons *c, const char *node)
 {
     memset(c, 0, sizeof *c);
     strlcpy(c->node, node, sizeof c->node);
+    snprintf(c->who, sizeof c->who, "pvcons %s", node);
+    c->guard.who = c->who;
     uint64_t be;
     if (xs_read_u64(node, "backend-id", &be) || be >= 0x7ff0) {
         printk("pvcons %s: no backend-id\n", node);
@@ -59,8 +75,13 @@ void pvcons_write(struct pvcons *c, const uint8_t *bytes, uint32_t len)
         return;
     uint32_t cons = READ_ONCE(r->out_cons), prod = r->out_prod;
     mb();
-    uint32_t used = prod - cons;
-    uint32_t space = used > sizeof r->out ? 0 : (uint32_t)sizeof r->out - used;   /* a backend that moved out_cons past out_prod gets nothing */
+    uint32_t used = ring_ready(&c->guard, cons, prod, (uint32_t)sizeof r->out);
+    if (c->guard.broken) {
+        disconnect_if_broken(c);
+        c->dropped += len;
+        return;
+    }
+    uint32_t space = (uint32_t)sizeof r->out - used;
     uint32_t n = len < space ? len : space;
     for (uint32_t i = 0; i < n; i++)
         r->out[(prod + i) & (sizeof r->out - 1)] = (char)bytes[i];
@@ -78,9 +99,9 @@ uint32_t pvcons_read(struct pvcons *c, uint8_t *buf, uint32_t max)
         return 0;
     uint32_t cons = r->in_cons, prod = READ_ONCE(r->in_prod);
     rmb();
-    uint32_t avail = prod - cons;
-    if (avail > sizeof r->in) {   /* a backend that claims more than the ring holds: resync */
-        r->in_cons = prod;
+    uint32_t avail = ring_ready(&c->guard, cons, prod, (uint32_t)sizeof r->in);
+    if (c->guard.broken) {
+        disconnect_if_broken(c);
         return 0;
     }
     uint32_t n = avail < max ? avail : max;

@@ -2,12 +2,14 @@
  * one granted page holding Xen's xencons_interface (1 KiB in, 2 KiB out) and an event channel,
  * served in dom0 by the stub domain's helper. libxl creates console 3 (and 4, ...) for the guest's
  * `serial=` setting and `xl console <guest>` attaches to it; the guest's UART is wired to it.
- * Output never blocks the device model: bytes that do not fit the ring are dropped and counted. */
+ * Output never blocks the device model: bytes that do not fit the ring are dropped and counted.
+ * A backend whose ring indexes are inconsistent gets the console disconnected (logged once). */
 #ifndef XEN_PVCONS_H
 #define XEN_PVCONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "ring_check.h"
 #include "xen_abi.h"
 
 struct pvcons {
@@ -17,6 +19,8 @@ struct pvcons {
     domid_t backend_id;
     grant_ref_t ref;
     uint64_t sent, dropped, received;
+    char who[64];              /* "pvcons device/console/<n>", for the guard's log line */
+    struct ring_guard guard;   /* broken: disconnected (ring NULL, state Closing) */
 };
 
 /* Sets up the frontend at `node` (e.g. "device/console/3"): page, grant, event channel,

@@ -3,13 +3,16 @@
  * VCHAN_NOTIFY_READ: "tell me when you consumed"); a writer/reader that finds the bit set clears
  * it and sends the event. We always ask for both and always signal after moving an index, which
  * costs a few spare events and can never lose a wake-up. A session ends when the client's unmap
- * notification writes 0 to cli_live; we then reset the indexes and set cli_live back to 2. */
+ * notification writes 0 to cli_live; we then reset the indexes and set cli_live back to 2. The
+ * client's indexes (left.prod, right.cons) go through ring_check.h: inconsistent ones end the
+ * session (logged once per session; the page is reset for the next client, as after an unmap). */
 #include "vchan.h"
 #include "console.h"
 #include "evtchn.h"
 #include "gnttab.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "xenstore.h"
 
 #define LEFT_OFF   1024u
@@ -34,6 +37,8 @@ int vchan_server_init(struct vchan *v, domid_t peer, const char *xs_base)
 {
     char path[128], val[16];
     v->active = 0;
+    v->ended = 0;
+    v->guard = (struct ring_guard){ .who = "vchan (QMP)" };
     v->page = page_alloc(1);
     if (!v->page)
         return -1;
@@ -55,10 +60,25 @@ int vchan_server_init(struct vchan *v, domid_t peer, const char *xs_base)
     return 0;
 }
 
+/* The client broke the ring protocol (logged by the guard): the session ends here. */
+static void end_broken_session(struct vchan *v)
+{
+    reset_page(v->page);
+    v->guard.broken = false;   /* the next session gets a fresh guard (and a fresh log line) */
+    if (v->active) {
+        v->active = 0;
+        v->ended = 1;          /* vchan_poll reports VCHAN_DISCONNECTED */
+    }
+}
+
 enum vchan_event vchan_poll(struct vchan *v)
 {
     struct vchan_interface *p = v->page;
     evtchn_test_and_clear(v->port);
+    if (v->ended) {
+        v->ended = 0;
+        return VCHAN_DISCONNECTED;
+    }
     WRITE_ONCE(p->cli_notify, VCHAN_NOTIFY_WRITE | VCHAN_NOTIFY_READ);
     mb();
     uint8_t live = READ_ONCE(p->cli_live);
@@ -80,9 +100,11 @@ size_t vchan_read(struct vchan *v, void *buf, size_t max)
     struct vchan_interface *p = v->page;
     uint32_t prod = READ_ONCE(p->left.prod), cons = p->left.cons;
     rmb();
-    uint32_t ready = prod - cons;
-    if (ready > LEFT_SIZE)
-        return 0;   /* corrupt indexes: behave like libxenvchan and stall */
+    uint32_t ready = ring_ready(&v->guard, cons, prod, LEFT_SIZE);
+    if (v->guard.broken) {
+        end_broken_session(v);
+        return 0;
+    }
     size_t n = ready < max ? ready : max;
     const uint8_t *ring = (const uint8_t *)p + LEFT_OFF;
     for (size_t i = 0; i < n; i++)
@@ -100,9 +122,12 @@ size_t vchan_write(struct vchan *v, const void *buf, size_t len)
     struct vchan_interface *p = v->page;
     uint32_t cons = READ_ONCE(p->right.cons), prod = p->right.prod;
     mb();
-    uint32_t space = RIGHT_SIZE - (prod - cons);
-    if (space > RIGHT_SIZE)
+    uint32_t used = ring_ready(&v->guard, cons, prod, RIGHT_SIZE);
+    if (v->guard.broken) {
+        end_broken_session(v);
         return 0;
+    }
+    uint32_t space = RIGHT_SIZE - used;
     size_t n = len < space ? len : space;
     uint8_t *ring = (uint8_t *)p + RIGHT_OFF;
     for (size_t i = 0; i < n; i++)

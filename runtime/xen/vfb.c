@@ -3,12 +3,16 @@
  * framebuffer's machine frames, 512 each); the backend-to-frontend ring (REFRESH_PERIOD) at
  * offset 1024, the frontend-to-backend ring (UPDATE, RESIZE) at 2048, 40-byte events. The
  * backend maps the directory and the framebuffer by machine frame, as a dom0 QEMU's xenfb
- * would. Nothing the backend writes is trusted as an index: the ring's producer is checked. */
+ * would. Nothing the backend writes is trusted as an index: both rings' indexes go through
+ * ring_check.h, and inconsistent ones disconnect the vfb (logged once). Nothing the VGA says is
+ * trusted either: a surface is taken only when width * 4 <= stride and both fit the limits below,
+ * and every row copied is checked against the surface and the framebuffer (64-bit sums). */
 #include "vfb.h"
 #include "console.h"
 #include "evtchn.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "time.h"
 #include "xenstore.h"
 #include "abi.h"
@@ -24,6 +28,7 @@
 #define TYPE_UPDATE 2
 #define TYPE_RESIZE 3
 #define MAX_PERIOD_MS 10000u
+#define MAX_DIM 8192u   /* widest / tallest surface taken (io/fbif.h's backends cap lower) */
 
 struct fb_page {
     uint32_t in_cons, in_prod, out_cons, out_prod;
@@ -50,7 +55,9 @@ static bool resize_pending;
 static int32_t dx0, dy0, dx1, dy1;   /* dirty: [dx0, dx1) x [dy0, dy1), empty when dx0 >= dx1 */
 static uint32_t period_ms;
 static uint64_t next_frame;
-static uint64_t frames, updates, resizes, ring_full;
+static uint64_t frames, updates, resizes, ring_full, refused;
+static unsigned period_logs;
+static struct ring_guard guard = { .who = "vfb" };
 
 bool vfb_connected(void) { return connected; }
 
@@ -59,19 +66,42 @@ static void dirty_all(void)
     dx0 = 0, dy0 = 0, dx1 = (int32_t)fw, dy1 = (int32_t)fh;
 }
 
+static void disconnect(void)
+{
+    connected = false;
+    evtchn_unwatch(port);
+    xs_write("device/vfb/0/state", "5");
+}
+
+/* A surface is usable when its rows fit its stride and it is no bigger than MAX_DIM either way
+ * (its stride * h bytes are the caller's to vouch for: runtime/core checks them against the
+ * module's memory). Anything else is shown as no surface, said once. */
+static bool surface_ok(int k, uint32_t w, uint32_t h, uint32_t stride, const uint8_t *pixels)
+{
+    if (k == STUBDOM_SURFACE_NONE)
+        return true;
+    if ((k == STUBDOM_SURFACE_RGBA32 || k == STUBDOM_SURFACE_BGRX32) && pixels && w <= MAX_DIM && h <= MAX_DIM &&
+        (uint64_t)w * 4 <= stride)
+        return true;
+    if (!refused++)
+        printk("vfb: surface kind %d %ux%u stride %u refused (rows must fit the stride, at most %ux%u): blank\n",
+               k, w, h, stride, MAX_DIM, MAX_DIM);
+    return false;
+}
+
 static void set_surface(void *ctx, int k, uint32_t w, uint32_t h, uint32_t stride, const uint8_t *pixels)
 {
     (void)ctx;
+    if (!surface_ok(k, w, h, stride, pixels))
+        k = STUBDOM_SURFACE_NONE, w = h = stride = 0, pixels = 0;
     kind = k, sw = w, sh = h, sstride = stride, spix = pixels;
     uint32_t nw = k == STUBDOM_SURFACE_NONE ? fw : w, nh = k == STUBDOM_SURFACE_NONE ? fh : h;
     if (nw && (uint64_t)nw * nh * 4 > VFB_BYTES) {
-        uint32_t clipped = VFB_BYTES / (nw * 4);
+        uint32_t clipped = VFB_BYTES / (nw * 4);   /* nw <= MAX_DIM: no overflow, not 0 */
         printk("vfb: a %ux%u surface does not fit the %u MiB framebuffer: its top %u lines are shown\n",
                nw, nh, VFB_BYTES >> 20, clipped);
         nh = clipped;
     }
-    if (nw > 8192)
-        nw = nh = 0;
     if (nw != fw || nh != fh) {
         fw = nw, fh = nh;
         resize_pending = true;
@@ -79,16 +109,21 @@ static void set_surface(void *ctx, int k, uint32_t w, uint32_t h, uint32_t strid
     dirty_all();
 }
 
+static int32_t clamp_dim(int64_t v) { return v < 0 ? 0 : v > (int64_t)MAX_DIM ? (int32_t)MAX_DIM : (int32_t)v; }
+
 static void damage(void *ctx, int32_t x, int32_t y, int32_t w, int32_t h)
 {
     (void)ctx;
     if (w <= 0 || h <= 0)
         return;
-    int32_t x1 = x + w, y1 = y + h;
+    /* 64-bit sums: x + w of two int32s may not fit an int32 */
+    int32_t x0 = clamp_dim(x), y0 = clamp_dim(y), x1 = clamp_dim((int64_t)x + w), y1 = clamp_dim((int64_t)y + h);
+    if (x0 >= x1 || y0 >= y1)
+        return;
     if (dx0 >= dx1) {
-        dx0 = x, dy0 = y, dx1 = x1, dy1 = y1;
+        dx0 = x0, dy0 = y0, dx1 = x1, dy1 = y1;
     } else {
-        dx0 = x < dx0 ? x : dx0, dy0 = y < dy0 ? y : dy0;
+        dx0 = x0 < dx0 ? x0 : dx0, dy0 = y0 < dy0 ? y0 : dy0;
         dx1 = x1 > dx1 ? x1 : dx1, dy1 = y1 > dy1 ? y1 : dy1;
     }
 }
@@ -150,11 +185,8 @@ static void read_in_ring(uint64_t now)
 {
     uint32_t cons = page->in_cons, prod = READ_ONCE(page->in_prod);
     rmb();
-    if (prod - cons > IN_RING_LEN) {   /* a backend that claims more than the ring holds */
-        page->in_cons = prod;
-        return;
-    }
-    for (; cons != prod; cons++) {
+    uint32_t n = ring_ready(&guard, cons, prod, IN_RING_LEN);
+    for (uint32_t i = 0; i < n; i++, cons++) {
         const uint8_t *ev = (const uint8_t *)page + IN_RING_OFFS + (cons % IN_RING_LEN) * EVENT_SIZE;
         if (ev[0] != TYPE_REFRESH_PERIOD)
             continue;
@@ -164,8 +196,9 @@ static void read_in_ring(uint64_t now)
             p = MAX_PERIOD_MS;
         if (p && !period_ms)
             next_frame = now;   /* a viewer arrived: a frame at once */
-        if (p != period_ms)
-            printk("vfb: the backend asks for a frame every %u ms%s\n", p, p ? "" : " (no viewer: none)");
+        if (p != period_ms && period_logs < 16)   /* the backend picks how often: bounded */
+            printk("vfb: the backend asks for a frame every %u ms%s%s\n", p, p ? "" : " (no viewer: none)",
+                   ++period_logs == 16 ? " (further changes not logged)" : "");
         period_ms = p;
         if (p)
             dirty_all();
@@ -177,7 +210,7 @@ static void read_in_ring(uint64_t now)
 static bool put_event(const void *ev, size_t len)
 {
     uint32_t prod = page->out_prod, cons = READ_ONCE(page->out_cons);
-    if (prod - cons >= OUT_RING_LEN) {
+    if (ring_ready(&guard, cons, prod, OUT_RING_LEN) >= OUT_RING_LEN || guard.broken) {
         ring_full++;
         return false;   /* the backend is behind: try again next frame */
     }
@@ -189,28 +222,38 @@ static bool put_event(const void *ev, size_t len)
     return true;
 }
 
-/* The dirty rectangle of the surface into the framebuffer, as BGRX. */
+/* The dirty rectangle of the surface into the framebuffer, as BGRX. Each row is checked against
+ * both buffers before it is touched (64-bit offsets), whatever set_surface was told. */
 static void copy_dirty(void)
 {
-    int32_t x0 = dx0 < 0 ? 0 : dx0, y0 = dy0 < 0 ? 0 : dy0;
-    int32_t x1 = dx1 > (int32_t)fw ? (int32_t)fw : dx1, y1 = dy1 > (int32_t)fh ? (int32_t)fh : dy1;
-    if (x1 > (int32_t)sw)
-        x1 = (int32_t)sw;
-    if (y1 > (int32_t)sh)
-        y1 = (int32_t)sh;
-    uint32_t fstride = fw * 4;
-    for (int32_t y = y0; y < y1; y++) {
-        uint8_t *dst = fb + (size_t)y * fstride + (size_t)x0 * 4;
-        if (kind == STUBDOM_SURFACE_NONE || !spix || x0 >= x1) {
-            if (x0 < x1)
-                memset(dst, 0, (size_t)(x1 - x0) * 4);
+    int64_t x0 = dx0 < 0 ? 0 : dx0, y0 = dy0 < 0 ? 0 : dy0;
+    int64_t x1 = dx1 > (int32_t)fw ? (int32_t)fw : dx1, y1 = dy1 > (int32_t)fh ? (int32_t)fh : dy1;
+    bool blank = kind == STUBDOM_SURFACE_NONE || !spix;
+    if (!blank && x1 > (int64_t)sw)
+        x1 = sw;
+    if (!blank && y1 > (int64_t)sh)
+        y1 = sh;
+    if (x0 >= x1)
+        return;
+    uint64_t fstride = (uint64_t)fw * 4, row = (uint64_t)(x1 - x0) * 4;
+    uint64_t surface_bytes = (uint64_t)sstride * sh;
+    for (int64_t y = y0; y < y1; y++) {
+        uint64_t doff = (uint64_t)y * fstride + (uint64_t)x0 * 4;
+        if (doff + row > VFB_BYTES)
+            return;
+        uint8_t *dst = fb + doff;
+        if (blank) {
+            memset(dst, 0, row);
             continue;
         }
-        const uint8_t *src = spix + (size_t)y * sstride + (size_t)x0 * 4;
+        uint64_t soff = (uint64_t)y * sstride + (uint64_t)x0 * 4;
+        if (soff + row > surface_bytes || (uint64_t)x1 * 4 > sstride)
+            return;
+        const uint8_t *src = spix + soff;
         if (kind == STUBDOM_SURFACE_BGRX32) {
-            memcpy(dst, src, (size_t)(x1 - x0) * 4);
+            memcpy(dst, src, row);
         } else {   /* RGBA32 */
-            for (int32_t x = x0; x < x1; x++, src += 4, dst += 4) {
+            for (int64_t x = x0; x < x1; x++, src += 4, dst += 4) {
                 dst[0] = src[2], dst[1] = src[1], dst[2] = src[0], dst[3] = 0;
             }
         }
@@ -223,6 +266,10 @@ void vfb_service(uint64_t now, void (*refresh)(void))
         return;
     evtchn_test_and_clear(port);
     read_in_ring(now);
+    if (guard.broken) {
+        disconnect();
+        return;
+    }
     if (!period_ms || now < next_frame)
         return;
     next_frame = now + (uint64_t)period_ms * 1000000ULL;
@@ -233,8 +280,11 @@ void vfb_service(uint64_t now, void (*refresh)(void))
         uint8_t ev[24] = { TYPE_RESIZE };
         int32_t v[5] = { (int32_t)fw, (int32_t)fh, (int32_t)(fw * 4), 32, 0 };
         memcpy(ev + 4, v, sizeof v);
-        if (!put_event(ev, sizeof ev))
+        if (!put_event(ev, sizeof ev)) {
+            if (guard.broken)
+                disconnect();
             return;
+        }
         page->width = (int32_t)fw, page->height = (int32_t)fh, page->line_length = fw * 4;
         resize_pending = false;
         resizes++;
@@ -254,7 +304,9 @@ void vfb_service(uint64_t now, void (*refresh)(void))
             sent = true;
         }
     }
-    if (sent)
+    if (guard.broken)
+        disconnect();
+    else if (sent)
         evtchn_notify(port);
 }
 

@@ -2,12 +2,14 @@
  * in_prod, out_cons, out_prod, then the backend-to-frontend ring of 40-byte events at offset 2048
  * (2048 bytes) and the unused frontend-to-backend ring after it. Events: MOTION {rel_x, rel_y,
  * rel_z}, KEY {pressed, keycode} (BTN_LEFT/RIGHT/MIDDLE are the mouse buttons), POS (absolute,
- * which we do not request, ignored). The backend's producer index is checked, never trusted. */
+ * which we do not request, ignored). The backend's producer index goes through ring_check.h: one
+ * that claims more than the ring holds (or went backwards) disconnects the keyboard, logged once. */
 #include "vkbd.h"
 #include "console.h"
 #include "evtchn.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "xenstore.h"
 
 #define EVENT_SIZE 40
@@ -27,6 +29,14 @@ static evtchn_port_t port;
 static bool connected;
 static uint32_t buttons;
 static uint64_t keys, moves, ignored;
+static struct ring_guard guard = { .who = "vkbd" };
+
+static void disconnect(void)
+{
+    connected = false;
+    evtchn_unwatch(port);
+    xs_write("device/vkbd/0/state", "5");
+}
 
 int vkbd_connect(void)
 {
@@ -69,11 +79,12 @@ void vkbd_service(const struct vkbd_sink *sink)
     evtchn_test_and_clear(port);
     uint32_t cons = page->in_cons, prod = READ_ONCE(page->in_prod);
     rmb();
-    if (prod - cons > IN_RING_LEN) {   /* a backend that claims more than the ring holds */
-        page->in_cons = prod;
+    uint32_t n = ring_ready(&guard, cons, prod, IN_RING_LEN);
+    if (guard.broken) {
+        disconnect();
         return;
     }
-    for (; cons != prod; cons++) {
+    for (uint32_t i = 0; i < n; i++, cons++) {
         const uint8_t *ev = (const uint8_t *)page + IN_RING_OFFS + (cons % IN_RING_LEN) * EVENT_SIZE;
         if (ev[0] == TYPE_MOTION) {
             int32_t x = get32(ev + 4), y = get32(ev + 8), z = get32(ev + 12);

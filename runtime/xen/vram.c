@@ -117,8 +117,15 @@ bool vram_dirty(uint64_t gpa, uint64_t len, uint8_t *bitmap)
 {
     if (!backing || !len)
         return false;
+    /* Xen writes DIV_ROUND_UP(nr, 8) bytes for the nr frames from first_pfn (hvm/dm.c
+     * track_dirty_vram, hap/shadow_track_dirty_vram). The caller's bitmap holds
+     * ceil(len / 4096) bits; [gpa, +len) may touch one frame more when gpa is not page-aligned,
+     * so nr is the smaller of the two: Xen never writes past the caller's bitmap. */
     uint64_t first = gpa >> PAGE_SHIFT, last = (gpa + len - 1) >> PAGE_SHIFT;
-    if (first < gfn || last >= gfn + pages)
+    uint64_t nr = last - first + 1, room = (len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    if (nr > room)
+        nr = room;
+    if (first < gfn || first - gfn > pages || nr > pages - (first - gfn))
         return false;
-    return dm_track_dirty_vram(first, (uint32_t)(last - first + 1), bitmap) == 0;
+    return dm_track_dirty_vram(first, (uint32_t)nr, bitmap) == 0;
 }

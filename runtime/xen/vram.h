@@ -14,8 +14,10 @@ void vram_init(domid_t guest);
  * `gpa`: populates and maps the guest frames on the first call, moves them when the BAR moved.
  * 0, or -1 after logging why (the caller then serves the range through ioreqs). */
 int vram_place(uint64_t gpa, uint64_t len, uint8_t *backing);
-/* The dirty bits of the guest pages [gpa, +len) since the last call, one bit a page (LSB first);
- * false when Xen cannot tell (no HAP, or not placed). */
+/* The dirty bits of the guest pages [gpa, +len) since the last call, one bit a page (LSB first):
+ * bit i is frame (gpa >> 12) + i, for i < ceil(len / 4096), which is all `bitmap` must hold (Xen
+ * is asked for no more, whatever gpa's alignment); false when Xen cannot tell (no HAP, or not
+ * placed, or the range is not inside the placed VRAM). */
 bool vram_dirty(uint64_t gpa, uint64_t len, uint8_t *bitmap);
 
 #endif

@@ -1,18 +1,24 @@
 /* runtime/xen/xenstore.c — see xenstore.h. Wire format: a 16-byte header (type, req_id, tx_id,
  * len) then len bytes of payload; requests go into req[] (we produce, xenstored consumes),
  * replies and watch events come back in rsp[]. One request is outstanding at a time; we wait for
- * the reply by polling the store event channel. */
+ * the reply by polling the store event channel. xenstored's indexes (req_cons, rsp_prod) go
+ * through ring_check.h: inconsistent ones break the connection (logged once) and every request
+ * fails from then on (-1), as does a reply that never comes among XS_MAX_STRAY messages. */
 #include "xenstore.h"
 #include "console.h"
 #include "evtchn.h"
 #include "hypercall.h"
 #include "lib.h"
 #include "mm.h"
+#include "ring_check.h"
 #include "time.h"
 
 static struct xenstore_domain_interface *ring;
 static evtchn_port_t port;
 static uint32_t next_req_id = 1;
+static struct ring_guard guard = { .who = "xenstore" };
+/* Messages that are not our reply (watch events, stale replies) taken while waiting for one. */
+#define XS_MAX_STRAY 256
 
 #define WATCHQ 16
 static char watchq[WATCHQ][128];
@@ -30,13 +36,17 @@ void xs_init(const struct start_info *si)
 
 evtchn_port_t xs_port(void) { return port; }
 
-static void ring_put(const void *data, size_t len)
+/* 0, or -1 when the ring is (or turns out) broken. */
+static int ring_put(const void *data, size_t len)
 {
     const char *p = data;
     while (len) {
         uint32_t cons = READ_ONCE(ring->req_cons), prod = ring->req_prod;
         mb();
-        uint32_t space = XENSTORE_RING_SIZE - (prod - cons);
+        uint32_t used = ring_ready(&guard, cons, prod, XENSTORE_RING_SIZE);
+        if (guard.broken)
+            return -1;
+        uint32_t space = XENSTORE_RING_SIZE - used;
         if (!space) {
             evtchn_notify(port);
             evtchn_test_and_clear(port);
@@ -51,28 +61,32 @@ static void ring_put(const void *data, size_t len)
         ring->req_prod = prod;
         evtchn_notify(port);
     }
+    return 0;
 }
 
-static void ring_get(void *data, size_t len)
+/* 0, or -1 when the ring is (or turns out) broken. */
+static int ring_get(void *data, size_t len)
 {
     char *p = data;
     while (len) {
         uint32_t prod = READ_ONCE(ring->rsp_prod), cons = ring->rsp_cons;
         rmb();
-        if (prod == cons) {
+        uint32_t ready = ring_ready(&guard, cons, prod, XENSTORE_RING_SIZE);
+        if (guard.broken)
+            return -1;
+        if (!ready) {
             evtchn_test_and_clear(port);
             if (READ_ONCE(ring->rsp_prod) == cons)
                 evtchn_wait(time_ns() + 100000000ULL);
             continue;
         }
-        while (cons != prod && len) {
+        for (; ready && len; ready--, len--)
             *p++ = ring->rsp[cons++ & (XENSTORE_RING_SIZE - 1)];
-            len--;
-        }
         mb();
         ring->rsp_cons = cons;
         evtchn_notify(port);
     }
+    return 0;
 }
 
 static void queue_watch_event(const char *payload, uint32_t len)
@@ -94,16 +108,22 @@ static int request(uint32_t type, const char *const *parts, const size_t *lens, 
     struct xsd_sockmsg hdr = { .type = type, .req_id = next_req_id++, .tx_id = 0, .len = 0 };
     for (unsigned i = 0; i < n; i++)
         hdr.len += (uint32_t)lens[i];
-    if (hdr.len > XENSTORE_PAYLOAD_MAX)
+    if (hdr.len > XENSTORE_PAYLOAD_MAX || guard.broken)
         return -1;
-    ring_put(&hdr, sizeof hdr);
+    if (ring_put(&hdr, sizeof hdr))
+        return -1;
     for (unsigned i = 0; i < n; i++)
-        ring_put(parts[i], lens[i]);
-    for (;;) {
-        ring_get(&reply_hdr, sizeof reply_hdr);
-        if (reply_hdr.len > XENSTORE_PAYLOAD_MAX)
-            return -1;   /* protocol error; nothing sane to resynchronise on */
-        ring_get(reply, reply_hdr.len);
+        if (ring_put(parts[i], lens[i]))
+            return -1;
+    for (unsigned stray = 0; stray <= XS_MAX_STRAY; stray++) {
+        if (ring_get(&reply_hdr, sizeof reply_hdr))
+            return -1;
+        if (reply_hdr.len > XENSTORE_PAYLOAD_MAX) {   /* nothing sane to resynchronise on */
+            ring_break(&guard, "reply longer than the protocol allows", reply_hdr.len);
+            return -1;
+        }
+        if (ring_get(reply, reply_hdr.len))
+            return -1;
         reply[reply_hdr.len] = 0;
         if (reply_hdr.type == XS_WATCH_EVENT) {
             queue_watch_event(reply, reply_hdr.len);
@@ -122,6 +142,8 @@ static int request(uint32_t type, const char *const *parts, const size_t *lens, 
         }
         return (int)reply_hdr.len;
     }
+    ring_break(&guard, "no reply among the messages xenstored sent", XS_MAX_STRAY);
+    return -1;
 }
 
 int xs_read(const char *path, char *buf, size_t size)
@@ -187,19 +209,21 @@ int xs_next_watch_event(char *path, size_t size)
 int xs_poll(char *path, size_t size)
 {
     evtchn_test_and_clear(port);
-    for (;;) {
+    /* each message is at least a header: a ring's worth of them at most */
+    for (unsigned i = 0; i < XENSTORE_RING_SIZE / sizeof reply_hdr && !guard.broken; i++) {
         uint32_t prod = READ_ONCE(ring->rsp_prod), cons = ring->rsp_cons;
         rmb();
-        if (prod - cons < sizeof reply_hdr)
+        uint32_t ready = ring_ready(&guard, cons, prod, XENSTORE_RING_SIZE);
+        if (ready < sizeof reply_hdr)
             break;
         /* A whole message must be there before we take it: peek at the header first. */
         struct xsd_sockmsg hdr;
         for (size_t i = 0; i < sizeof hdr; i++)
             ((char *)&hdr)[i] = ring->rsp[(cons + i) & (XENSTORE_RING_SIZE - 1)];
-        if (hdr.len > XENSTORE_PAYLOAD_MAX || prod - cons < sizeof hdr + hdr.len)
+        if (hdr.len > XENSTORE_PAYLOAD_MAX || ready < sizeof hdr + hdr.len)
             break;
-        ring_get(&reply_hdr, sizeof reply_hdr);
-        ring_get(reply, reply_hdr.len);
+        if (ring_get(&reply_hdr, sizeof reply_hdr) || ring_get(reply, reply_hdr.len))
+            break;
         reply[reply_hdr.len] = 0;
         if (reply_hdr.type == XS_WATCH_EVENT)
             queue_watch_event(reply, reply_hdr.len);

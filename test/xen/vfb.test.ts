@@ -10,7 +10,7 @@ describe("xen: the stub domain's vfb and vkbd (vnc=1)", function () {
   let h: Harness;
 
   before(() => {
-    h = buildHarness("vfb_host", ["test/xen/vfb_host.c", "test/xen/check.c", "runtime/xen/vfb.c", "runtime/xen/vkbd.c"],
+    h = buildHarness("vfb_host", ["test/xen/vfb_host.c", "test/xen/check.c", "runtime/xen/vfb.c", "runtime/xen/vkbd.c", "runtime/xen/ring_check.c"],
       ["test/xen", "-Iruntime/xen", "-Iruntime/core"]);
   });
   after(() => h.remove());
@@ -18,6 +18,6 @@ describe("xen: the stub domain's vfb and vkbd (vnc=1)", function () {
   const run = (name: string): void => { runCase(h.exe, [name]); };
 
   it("frames only while a viewer wants them; RESIZE and UPDATE of exactly what changed; RGBA converted, BGRX copied", () => { run("frames"); });
-  it("a surface too big is clipped (said so); a full ring is not overwritten; a bogus producer index is not followed", () => { run("limits"); });
-  it("vkbd: keys, moves and buttons to the PS/2 sink, moves clamped to the ABI's range, the rest ignored, bogus index skipped", () => { run("vkbd"); });
+  it("a surface too big is clipped (said so); a full ring is not overwritten; a bogus producer index disconnects", () => { run("limits"); });
+  it("vkbd: keys, moves and buttons to the PS/2 sink, moves clamped to the ABI's range, the rest ignored, bogus index disconnects", () => { run("vkbd"); });
 });
