@@ -7,7 +7,8 @@
 #   3. links them by runtime/xen/xen.ld into build/out/stubdom.elf (+ libgcc for __popcountdi2),
 #      gzip'd into build/out/stubdom.gz (what `stubdomain_kernel=` names);
 #   4. builds build/out/stubdom-dm-helper (host/dom0), the dom0 program `device_model_override=`
-#      names so that no QEMU runs in dom0 (docs/xen.md);
+#      names so that no QEMU runs in dom0 (docs/xen.md); it links libseccomp and libcap-ng
+#      (host/dom0/sandbox.c);
 #   5. packs build/out/stubdom.mod, the file `stubdomain_ramdisk=` names (it arrives as the PV
 #      module): a header, the VGA BIOS (STUBDOM_VGA_ROM, default SeaBIOS's vgabios-stdvga.bin)
 #      and the device configuration (build/xen/devices.conf). Format: runtime/xen/modfile.h.
@@ -83,8 +84,9 @@ node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \
       "$ROOT/host/dom0/stubdom-dm-helper.c" "$ROOT/host/dom0/qdisk.c" "$ROOT/host/dom0/serial_pty.c" \
       "$ROOT/host/dom0/vfb_backend.c" "$ROOT/host/dom0/vnc.c" "$ROOT/host/dom0/keymap.c" "$ROOT/host/dom0/store.c" \
-      "$ROOT/host/dom0/frontend_ring.c" "$SRC/qmp.c" \
-      -lxenstore -lxenforeignmemory -lxenevtchn -lxengnttab
+      "$ROOT/host/dom0/frontend_ring.c" "$ROOT/host/dom0/log_console.c" "$ROOT/host/dom0/capped_log.c" \
+      "$ROOT/host/dom0/sandbox.c" "$ROOT/host/dom0/vnc_auth.c" "$ROOT/host/dom0/vnc_handshake.c" "$SRC/qmp.c" \
+      -lxenstore -lxenforeignmemory -lxenevtchn -lxengnttab -lseccomp -lcap-ng -lnettle
 size=$(stat -c %s "$OUT/stubdom.gz")
 echo "build/out/stubdom.gz: $size bytes ($(stat -c %s "$OUT/stubdom.elf") bytes unstripped ELF); build/out/stubdom.mod: $(stat -c %s "$OUT/stubdom.mod") bytes"
 size -A "$OUT/stubdom.elf" | awk '$1 == ".text" || $1 == ".rodata" || $1 == ".data" || $1 == ".bss" { printf "  %-8s %10d bytes\n", $1, $2 }'

@@ -1,7 +1,10 @@
 /* host/dom0/qdisk.c — see qdisk.h. The handshake, as a backend: write sectors, sector-size, info
  * and state InitWait (2); when the frontend is Initialised (3) map its ring, bind its event
  * channel, say Connected (4). Every request is checked against the ring and the image before it
- * is served; anything else is answered with an error, never trusted. */
+ * is served; anything else is answered with an error, never trusted. What the vbd is (image,
+ * mode, frontend) comes only from libxl's dom0-owned backend node (store.h); what the frontend
+ * writes (state, ring-ref, event-channel, protocol) is bounded, and a ring whose req_prod is more
+ * than a ring ahead disconnects the vbd. */
 #define _GNU_SOURCE
 #include "qdisk.h"
 #include "frontend_ring.h"
@@ -37,7 +40,7 @@ struct sring { uint32_t req_prod, req_event, rsp_prod, rsp_event; uint8_t pad[48
 _Static_assert(sizeof(struct req) == 112 && sizeof(struct sring) <= 4096, "blkif x86_64 layout");
 
 struct disk {
-    bool used, connected, failed, overrun, watching;
+    bool used, connected, failed, watching;
     unsigned devid, fe_domid;
     char be[128], fe[128];
     int fd;
@@ -55,6 +58,7 @@ static struct disk disks[MAX_DISKS];
 static xenevtchn_handle *xce;
 static xengnttab_handle *xgt;
 static struct xs_handle *store;
+static unsigned stub_domid;
 static bool warned_full;
 
 xenevtchn_handle *qdisk_evtchn(void) { return xce; }
@@ -77,12 +81,18 @@ static void fail(struct disk *d, const char *fmt, ...)
 /* A new vbd: open its image (params = "aio:PATH", "raw:PATH" or PATH) and describe it. */
 static void open_disk(struct disk *d)
 {
-    char *params = store_get(store, d->be, "params"), *mode = store_get(store, d->be, "mode"), *type = store_get(store, d->be, "device-type");
-    char *fe = store_get(store, d->be, "frontend");
+    char *params = store_trusted(store, d->be, "params"), *mode = store_trusted(store, d->be, "mode");
+    char *type = store_trusted(store, d->be, "device-type"), *fe = store_trusted(store, d->be, "frontend");
     unsigned long fe_id = 0;
     d->fd = -1;
-    if (!params || !fe || store_get_ulong(store, d->be, "frontend-id", &fe_id)) {
+    if (!params || !fe || store_trusted_ulong(store, d->be, "frontend-id", 0x7fef, &fe_id)) {
         fail(d, "incomplete backend node %s", d->be);
+        goto out;
+    }
+    char want[sizeof d->fe];
+    snprintf(want, sizeof want, "/local/domain/%u/device/vbd/%u", stub_domid, d->devid);
+    if (fe_id != stub_domid || strcmp(fe, want)) {
+        fail(d, "frontend %s of domain %lu is not the stub domain's vbd: refused", fe, fe_id);
         goto out;
     }
     snprintf(d->fe, sizeof d->fe, "%s", fe);
@@ -102,7 +112,7 @@ static void open_disk(struct disk *d)
         path = colon + 1;
     }
     if (*path) {
-        d->fd = open(path, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        d->fd = open(path, (d->ro ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY);
         struct stat st;
         if (d->fd < 0 || fstat(d->fd, &st)) {
             fail(d, "cannot open %s: %s", path, strerror(errno));
@@ -124,20 +134,18 @@ out:
 static void connect_disk(struct disk *d)
 {
     unsigned long state = 0, ref, port;
-    if (store_get_ulong(store, d->fe, "state", &state) || state != XenbusStateInitialised)
+    if (store_untrusted_ulong(store, d->fe, "state", FRONTEND_MAX_STATE, &state) || state != XenbusStateInitialised)
         return;
-    if (store_get_ulong(store, d->fe, "ring-ref", &ref) || store_get_ulong(store, d->fe, "event-channel", &port)) {
-        fail(d, "frontend %s has no ring-ref/event-channel", d->fe);
+    if (store_untrusted_ulong(store, d->fe, "ring-ref", FRONTEND_MAX_GREF, &ref) ||
+        store_untrusted_ulong(store, d->fe, "event-channel", FRONTEND_MAX_PORT, &port)) {
+        fail(d, "frontend %s has no valid ring-ref/event-channel", d->fe);
         return;
     }
-    char *proto = store_get(store, d->fe, "protocol");
-    bool x86_64 = !proto || !strcmp(proto, "x86_64-abi");
-    free(proto);
-    if (!x86_64) {
+    if (store_exists(store, d->fe, "protocol") && !store_untrusted_is(store, d->fe, "protocol", "x86_64-abi")) {
         fail(d, "only the x86_64-abi ring protocol is served");
         return;
     }
-    d->ring = frontend_ring_map(&xgt, &xce, d->fe_domid, ref, port, &d->port);
+    d->ring = frontend_ring_map(xgt, xce, d->fe_domid, ref, port, &d->port);
     if (!d->ring) {
         fail(d, "cannot map ring %lu or bind port %lu: %s", ref, port, strerror(errno));
         return;
@@ -177,9 +185,15 @@ static char qdisk_dir[96];
 void qdisk_init(struct xs_handle *xs, unsigned stub)
 {
     store = xs;
+    stub_domid = stub;
     snprintf(qdisk_dir, sizeof qdisk_dir, "/local/domain/0/backend/qdisk/%u", stub);
+    frontend_ring_open(&xgt, &xce, stub, "qdisk");
+}
+
+void qdisk_start(void)
+{
     /* a watch on a path that does not exist yet fires when it is created */
-    if (!xs_watch(xs, qdisk_dir, QDISK_WATCH_TOKEN))
+    if (!xs_watch(store, qdisk_dir, QDISK_WATCH_TOKEN))
         printk("qdisk: cannot watch %s: %s (falling back to the 1 s scan)\n", qdisk_dir, strerror(errno));
     qdisk_scan();
 }
@@ -204,13 +218,17 @@ void qdisk_scan(void)
         unsigned long be_state = 0, fe_state = 0;
         if (!listed)
             release_disk(d, false);
-        else if (!store_get_ulong(store, d->be, "state", &be_state) && be_state == XenbusStateClosing)
+        else if (!store_trusted_ulong(store, d->be, "state", FRONTEND_MAX_STATE, &be_state) && be_state == XenbusStateClosing)
             release_disk(d, true);
-        else if (d->connected && !store_get_ulong(store, d->fe, "state", &fe_state) && fe_state >= XenbusStateClosing)
+        else if (d->connected && !store_untrusted_ulong(store, d->fe, "state", FRONTEND_MAX_STATE, &fe_state) &&
+                 fe_state >= XenbusStateClosing)
             release_disk(d, true);
     }
     for (unsigned i = 0; ids && i < n; i++) {
-        unsigned long devid = strtoul(ids[i], 0, 10);
+        char *end;
+        unsigned long devid = strtoul(ids[i], &end, 10);
+        if (*end || devid > 0xfffffff)
+            continue;
         struct disk *d = 0, *free_slot = 0;
         for (unsigned k = 0; k < MAX_DISKS; k++) {
             if (disks[k].used && disks[k].devid == devid)
@@ -222,7 +240,7 @@ void qdisk_scan(void)
             char be[128];
             unsigned long be_state = XenbusStateInitialising;
             snprintf(be, sizeof be, "%s/%s", qdisk_dir, ids[i]);
-            store_get_ulong(store, be, "state", &be_state);   /* absent: libxl is still writing the node */
+            store_trusted_ulong(store, be, "state", FRONTEND_MAX_STATE, &be_state);   /* absent: libxl is still writing the node */
             if (be_state != XenbusStateInitialising)
                 continue;
             if (!free_slot) {
@@ -327,12 +345,15 @@ static void serve_disk(struct disk *d)
                 break;
             continue;
         }
-        if (prod - d->req_cons > RING) {
-            if (!d->overrun)
-                printk("qdisk %u: frontend claims %u requests on a ring of %u: not served\n",
-                       d->devid, prod - d->req_cons, RING);
-            d->overrun = true;
-            break;
+        if (!ring_indexes_sane(prod, d->req_cons, RING)) {
+            printk("qdisk %u: frontend claims %u requests on a ring of %u (req_prod %u, consumed %u): disconnected\n",
+                   d->devid, prod - d->req_cons, RING, prod, d->req_cons);
+            if (answered) {
+                __atomic_store_n(&s->rsp_prod, d->rsp_prod, __ATOMIC_RELEASE);
+                xenevtchn_notify(xce, d->port);
+            }
+            release_disk(d, true);
+            return;
         }
         struct req r = s->ring[d->req_cons % RING].req;
         d->req_cons++;

@@ -13,11 +13,14 @@
 /* The token of the xenstore watches qdisk sets (the backend directory of stub domain `stub`,
  * each frontend's state): when one fires, call qdisk_scan. */
 #define QDISK_WATCH_TOKEN "qdisk"
+/* Opens the grant and event-channel handles for stub domain `stub` (before the helper drops its
+ * privileges); qdisk_start then sets the watches and serves what is there. */
 void qdisk_init(struct xs_handle *xs, unsigned stub);
+void qdisk_start(void);
 /* Opens new vbds, connects those whose frontend is ready, releases those gone or closing; call
  * when a watch fired and about once a second. */
 void qdisk_scan(void);
-/* The event-channel handle to poll (created on first use; NULL until a vbd needs one). */
+/* The event-channel handle to poll (NULL when it could not be opened). */
 xenevtchn_handle *qdisk_evtchn(void);
 /* Serves every ring with pending requests: `kicked` when the handle's fd polled readable (its
  * pending port is then consumed and unmasked), false on the periodic tick. */

@@ -7,13 +7,18 @@
  *      the stub domain itself runs (libxl asks this one `qmp_capabilities` and `query-chardev`);
  *   2. writes `running` to /local/domain/0/device-model/S/state (libxl waits up to 60 s);
  *   3. drains S's PV console 0 — the stub domain's log — into the file libxl names for it
- *      (`output = file:/var/log/xen/qemu-dm-<guest>.log`), as QEMU's xen console backend would;
+ *      (`output = file:/var/log/xen/qemu-dm-<guest>.log`), as QEMU's xen console backend would
+ *      (log_console.c);
  *   4. serves S's qdisk vbds (qdisk.c: libxl gives an HVM guest's CD no other backend type),
  *      its consoles 3.. (serial_pty.c: the guest's serial ports, a pty for `xl console`) and,
  *      for `vnc=1`, its vfb and vkbd (vfb_backend.c) behind a VNC server (vnc.c);
  *   5. exits when S is gone (libxl also kills it on destroy through image/device-model-pid).
  * Consoles 1 and 2 (device-model save/restore streams) are not served: save/restore is not built.
- * Build: build/xen/build.sh (libxen-dev's xenstore, xenforeignmemory, xenevtchn, xengnttab). */
+ * Privileges (sandbox.h): once its devices and sockets are open it drops every capability and
+ * sets no_new_privs, and once set up it runs under a seccomp filter; every xenstore node it acts
+ * on is dom0's (store.h); its logs are capped (capped_log.h).
+ * Build: build/xen/build.sh (libxen-dev's xenstore, xenforeignmemory, xenevtchn, xengnttab;
+ * libseccomp, libcap-ng). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +41,10 @@
 #include <xenstore.h>
 #include <xen/io/console.h>
 
+#include "capped_log.h"
+#include "log_console.h"
 #include "qdisk.h"
+#include "sandbox.h"
 #include "serial_pty.h"
 #include "vfb_backend.h"
 #include "store.h"
@@ -47,27 +55,31 @@
 #define MAX_CLIENTS 8
 
 static unsigned stub_domid;
+static struct capped_log helper_log = { .fd = 2 };   /* capped_log_init in main */
 
-/* qmp.c logs through printk: here, stderr (libxl sends it to qemu-dm-<guest>-dm.log). */
+/* qmp.c logs through printk: here, stderr (libxl sends it to qemu-dm-<guest>-dm.log), capped at
+ * HELPER_LOG_CAP. A line longer than 512 bytes is cut. */
 void printk(const char *fmt, ...)
 {
     struct timespec ts;
+    char line[512];
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    fprintf(stderr, "[%5ld.%06ld] ", (long)ts.tv_sec, ts.tv_nsec / 1000);
+    int n = snprintf(line, sizeof line, "[%5ld.%06ld] ", (long)ts.tv_sec, ts.tv_nsec / 1000);
     va_list ap;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
     va_end(ap);
+    capped_log_write(&helper_log, line, strlen(line));
 }
 
 static void die(const char *fmt, ...)
 {
+    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "stubdom-dm-helper: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    printk("stubdom-dm-helper: %s\n", msg);
     exit(1);
 }
 
@@ -79,7 +91,7 @@ struct args {
     const char *listen[MAX_LISTEN];
     unsigned nlisten;
     const char *name;
-    const char *vnc;   /* -vnc HOST:DISPLAY[,to=N] or none */
+    const char *vnc;   /* -vnc HOST:DISPLAY[,password=on][,to=N] or none (vnc.c reads it) */
 };
 
 /* `-chardev socket,id=X,path=P,server=on,wait=off`: P, when the chardev is a listening socket. */
@@ -141,18 +153,18 @@ static char *xs_get(struct xs_handle *xs, const char *fmt, ...) __attribute__((f
  * console node; `xl vncviewer <guest>` reads the guest's. Both, then. */
 static void publish_vnc(struct xs_handle *xs)
 {
-    char host[64], service[16];
-    char *target = xs_get(xs, "/local/domain/%u/target", stub_domid);
-    if (!target || !vnc_address(host, sizeof host, service, sizeof service)) {
-        free(target);
+    char host[64], service[16], dir[40], target[16];
+    unsigned long guest;
+    snprintf(dir, sizeof dir, "/local/domain/%u", stub_domid);
+    /* where to write: libxl's (dom0-owned) target node only */
+    if (store_trusted_ulong(xs, dir, "target", 0x7fef, &guest) || !vnc_address(host, sizeof host, service, sizeof service))
         return;
-    }
+    snprintf(target, sizeof target, "%lu", guest);
     char console[64];
     snprintf(console, sizeof console, "/local/domain/%s/console", target);
     store_put(xs, console, "vnc-listen", "%s", host);
     store_put(xs, console, "vnc-port", "%s", service);
     printk("vnc: %s:%s published for guest %s (xl vncviewer)\n", host, service, target);
-    free(target);
 }
 
 /* ---- QMP over unix sockets ---- */
@@ -230,15 +242,9 @@ static void client_read(struct client *c)
     client_flush(c);
 }
 
-/* ---- PV console 0 of the stub domain ---- */
+/* ---- xenstore ---- */
 
-struct console {
-    struct xencons_interface *ring;
-    xenevtchn_handle *xce;
-    evtchn_port_t local_port;
-    int out_fd;
-};
-
+/* A node's value, whoever owns it: only for what the helper does not act on. */
 static char *xs_get(struct xs_handle *xs, const char *fmt, ...)
 {
     char path[256];
@@ -250,80 +256,7 @@ static char *xs_get(struct xs_handle *xs, const char *fmt, ...)
     return xs_read(xs, XBT_NULL, path, &len);
 }
 
-/* Where console 0's bytes go: its `output` node (file:PATH; libxl writes it beside the
- * frontend's ring-ref), else the log libxl names for the guest (name minus "-dm"). */
-static int console_output(struct xs_handle *xs, const char *name)
-{
-    char *out = xs_get(xs, "/local/domain/%u/console/output", stub_domid);
-    char path[256];
-    if (out && !strncmp(out, "file:", 5)) {
-        snprintf(path, sizeof path, "%s", out + 5);
-    } else {
-        size_t n = name ? strlen(name) : 0;
-        if (n > 3 && !strcmp(name + n - 3, "-dm"))
-            n -= 3;
-        snprintf(path, sizeof path, "/var/log/xen/qemu-dm-%.*s.log", (int)n, name ? name : "stubdom");
-    }
-    free(out);
-    int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (fd < 0)
-        printk("console 0: cannot open %s: %s\n", path, strerror(errno));
-    else
-        printk("console 0 -> %s\n", path);
-    return fd;
-}
-
-static int console_open(struct console *con, struct xs_handle *xs, const char *name)
-{
-    memset(con, 0, sizeof *con);
-    con->out_fd = -1;
-    char *ref = xs_get(xs, "/local/domain/%u/console/ring-ref", stub_domid);
-    char *port = xs_get(xs, "/local/domain/%u/console/port", stub_domid);
-    if (!ref || !port) {
-        printk("console 0: no ring-ref/port under /local/domain/%u/console\n", stub_domid);
-        free(ref), free(port);
-        return -1;
-    }
-    xen_pfn_t mfn = (xen_pfn_t)strtoull(ref, 0, 10);
-    evtchn_port_t remote = (evtchn_port_t)strtoul(port, 0, 10);
-    free(ref), free(port);
-    xenforeignmemory_handle *fmem = xenforeignmemory_open(0, 0);
-    int err = 0;
-    con->ring = fmem ? xenforeignmemory_map(fmem, stub_domid, PROT_READ | PROT_WRITE, 1, &mfn, &err) : 0;
-    if (!con->ring || err) {
-        printk("console 0: cannot map the ring (mfn %lu): %s\n", (unsigned long)mfn, strerror(err ? err : errno));
-        return -1;
-    }
-    con->xce = xenevtchn_open(0, 0);
-    int lp = con->xce ? xenevtchn_bind_interdomain(con->xce, stub_domid, remote) : -1;
-    if (lp < 0) {
-        printk("console 0: cannot bind event channel %u: %s\n", remote, strerror(errno));
-        return -1;
-    }
-    con->local_port = (evtchn_port_t)lp;
-    con->out_fd = console_output(xs, name);
-    return 0;
-}
-
-/* Copies what the stub domain wrote to the output file and frees the ring space. */
-static void console_drain(struct console *con)
-{
-    struct xencons_interface *r = con->ring;
-    XENCONS_RING_IDX cons = r->out_cons, prod = __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE);
-    if (prod - cons > sizeof r->out)
-        cons = prod - sizeof r->out; /* a stub domain that moved prod too far: resync */
-    char buf[sizeof r->out];
-    size_t n = 0;
-    while (cons != prod)
-        buf[n++] = r->out[MASK_XENCONS_IDX(cons++, r->out)];
-    __atomic_store_n(&r->out_cons, cons, __ATOMIC_RELEASE);
-    if (!n)
-        return;
-    if (con->out_fd >= 0 && write(con->out_fd, buf, n) < 0)
-        printk("console 0: write: %s\n", strerror(errno));
-    xenevtchn_notify(con->xce, con->local_port);
-}
-
+/* S's domid node exists (its value is not used: a stub domain can at most end its own helper). */
 static int domain_alive(struct xs_handle *xs)
 {
     char *d = xs_get(xs, "/local/domain/%u/domid", stub_domid);
@@ -335,6 +268,7 @@ int main(int argc, char **argv)
 {
     struct args a;
     parse_args(argc, argv, &a);
+    capped_log_init(&helper_log, 2, HELPER_LOG_CAP);
     stub_domid = a.domid;
     signal(SIGPIPE, SIG_IGN);
     printk("stubdom-dm-helper for stub domain %u (%s): %u QMP socket(s)\n", stub_domid,
@@ -356,11 +290,17 @@ int main(int argc, char **argv)
     if (!xs_write(xs, XBT_NULL, state, "running", 7))
         die("cannot write %s: %s", state, strerror(errno));
 
-    struct console con;
-    int have_con = !console_open(&con, xs, a.name);
+    /* the privileged opens: console 0 (privcmd, evtchn, its log), the backends' handles */
+    log_console_open(xs, stub_domid, a.name);
     qdisk_init(xs, stub_domid);
     serial_pty_init(xs, stub_domid);
     vfb_backend_init(xs, stub_domid);
+    /* no thread yet (libxenstore starts one at the first watch): capabilities go for good */
+    if (sandbox_drop_privileges())
+        die("cannot drop privileges");
+    qdisk_start();
+    serial_pty_start();
+    vfb_backend_start();
     /* the VNC server shows the guest's picture under the guest's name (ours minus "-dm") */
     char guest_name[64];
     snprintf(guest_name, sizeof guest_name, "%s", a.name ? a.name : "guest");
@@ -372,6 +312,10 @@ int main(int argc, char **argv)
                                               .motion = vfb_backend_motion };
     if (!vnc_init(a.vnc, guest_name, &screen))
         publish_vnc(xs);
+    int xs_fd = xs_fileno(xs);   /* (its watch pipe is made here, before the filter) */
+    if (sandbox_confine())
+        die("cannot confine the helper");
+    printk("confined: no capabilities, no_new_privs, seccomp filter (docs/xen.md)\n");
     struct timespec last_tick;
     clock_gettime(CLOCK_MONOTONIC, &last_tick);
 
@@ -380,11 +324,11 @@ int main(int argc, char **argv)
         struct client *owner[3 + SERIAL_PTY_POLLFDS + VFB_POLLFDS + VNC_POLLFDS + MAX_LISTEN + MAX_CLIENTS];
         unsigned n = 0;
         int con_i = -1, qd_i = -1, xs_i = (int)n;
-        pfd[n] = (struct pollfd){.fd = xs_fileno(xs), .events = POLLIN};
+        pfd[n] = (struct pollfd){.fd = xs_fd, .events = POLLIN};
         owner[n++] = 0;
-        if (have_con) {
+        if (log_console_evtchn()) {
             con_i = (int)n;
-            pfd[n] = (struct pollfd){.fd = xenevtchn_fd(con.xce), .events = POLLIN};
+            pfd[n] = (struct pollfd){.fd = xenevtchn_fd(log_console_evtchn()), .events = POLLIN};
             owner[n++] = 0;
         }
         if (qdisk_evtchn()) {
@@ -421,14 +365,8 @@ int main(int argc, char **argv)
         bool tick = now.tv_sec != last_tick.tv_sec;   /* about once a second, busy or not */
         if (tick)
             last_tick = now;
-        if (have_con) {
-            if (pfd[con_i].revents & POLLIN) {
-                int p = xenevtchn_pending(con.xce);
-                if (p >= 0)
-                    xenevtchn_unmask(con.xce, (evtchn_port_t)p);
-            }
-            console_drain(&con); /* also on the 1 s tick: a kick may come before the bind */
-        }
+        if (con_i >= 0)   /* also on the 1 s tick: a kick may come before the bind */
+            log_console_drain(pfd[con_i].revents & POLLIN);
         serial_pty_handle(pfd + first_serial, nserial);
         vfb_backend_handle(pfd + first_vfb, nvfb);
         vnc_handle(pfd + first_vnc, nvnc);

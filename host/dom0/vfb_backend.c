@@ -4,9 +4,13 @@
  * frames, 512 a page); its backend-to-frontend ring (REFRESH_PERIOD) is at 1024, the
  * frontend-to-backend ring (UPDATE, RESIZE) at 2048; the vkbd page's backend-to-frontend ring
  * (KEY, MOTION) at 2048; events are 40 bytes. Everything the stub domain wrote is checked
- * before use: frame counts, geometry against the mapped memory, ring indexes. */
+ * before use: frame counts, geometry against the mapped memory, ring indexes (the helper keeps
+ * its own copy of the indexes it advances; one the stub domain moves out of range disconnects
+ * the device, with a log line). Which frontend to serve comes from libxl's dom0-owned backend
+ * node only (store.h); what the frontend writes (state, page-ref, event-channel) is bounded. */
 #define _GNU_SOURCE
 #include "vfb_backend.h"
+#include "frontend_ring.h"
 #include "store.h"
 
 #include <errno.h>
@@ -32,6 +36,7 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define KBD_IN_LEN (2048u / EVENT_SIZE)
 #define MAX_FB_BYTES (64u << 20)
 #define PD_OFFS 40u
+#define MAX_MFN ((1UL << 40) - 1)   /* x86-64: 52-bit machine addresses */
 
 struct end {   /* one backend: vfb or vkbd */
     const char *kind;
@@ -40,6 +45,8 @@ struct end {   /* one backend: vfb or vkbd */
     unsigned fe_domid;
     uint8_t *page;
     evtchn_port_t port;
+    uint32_t in_prod;    /* ours: backend-to-frontend events produced */
+    uint32_t out_cons;   /* ours: frontend-to-backend events consumed (vfb) */
 };
 
 static struct xs_handle *store;
@@ -54,6 +61,7 @@ static uint32_t fb_mapped;
 static uint32_t fw, fh, fstride;   /* the geometry in use (from the page, then RESIZE events) */
 static int32_t dx0, dy0, dx1, dy1; /* accumulated damage; empty when dx0 >= dx1 */
 static uint32_t period_ms, period_sent = UINT32_MAX;
+static unsigned geometry_refused;  /* per connection: the first few are logged */
 
 static void fail(struct end *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fail(struct end *e, const char *fmt, ...)
@@ -74,11 +82,23 @@ void vfb_backend_init(struct xs_handle *xs, unsigned stub)
     stub_domid = stub;
     snprintf(vfb.be, sizeof vfb.be, "/local/domain/0/backend/vfb/%u/0", stub);
     snprintf(vkbd.be, sizeof vkbd.be, "/local/domain/0/backend/vkbd/%u/0", stub);
+    if (!fmem && !(fmem = xenforeignmemory_open(0, 0)))
+        printk("vfb: cannot open the foreign-memory device: %s\n", strerror(errno));
+    else if (xenforeignmemory_restrict(fmem, (domid_t)stub))
+        printk("vfb: foreign mappings not restricted to domain %u: %s\n", stub, strerror(errno));
+    if (!xce && !(xce = xenevtchn_open(0, 0)))
+        printk("vfb: cannot open the event channel device: %s\n", strerror(errno));
+    else if (xenevtchn_restrict(xce, (domid_t)stub))
+        printk("vfb: event channels not restricted to domain %u: %s\n", stub, strerror(errno));
+}
+
+void vfb_backend_start(void)
+{
     char dir[64];
-    snprintf(dir, sizeof dir, "/local/domain/0/backend/vfb/%u", stub);
-    xs_watch(xs, dir, VFB_WATCH_TOKEN);
-    snprintf(dir, sizeof dir, "/local/domain/0/backend/vkbd/%u", stub);
-    xs_watch(xs, dir, VFB_WATCH_TOKEN);
+    snprintf(dir, sizeof dir, "/local/domain/0/backend/vfb/%u", stub_domid);
+    xs_watch(store, dir, VFB_WATCH_TOKEN);
+    snprintf(dir, sizeof dir, "/local/domain/0/backend/vkbd/%u", stub_domid);
+    xs_watch(store, dir, VFB_WATCH_TOKEN);
     vfb_backend_scan();
 }
 
@@ -126,6 +146,22 @@ static void release(struct end *e)
     }
     e->connected = e->failed = e->watching = false;
     e->page = 0;
+}
+
+/* The stub domain broke a ring's rules: the device is released and Closed until libxl makes a
+ * new one. */
+static void disconnect(struct end *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void disconnect(struct end *e, const char *fmt, ...)
+{
+    char msg[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    printk("%s: %s: disconnected\n", e->kind, msg);
+    release(e);
+    store_put(store, e->be, "state", "%d", XenbusStateClosed);
+    e->failed = true;
 }
 
 /* The framebuffer's frames, listed by the page directory (whose pages are mapped only to read
@@ -184,7 +220,9 @@ static void set_geometry(int32_t w, int32_t h, int32_t stride, int32_t depth, in
 {
     if (w < 0 || h < 0 || w > 8192 || h > 8192 || depth != 32 || offset != 0 || stride < w * 4 ||
         (uint64_t)stride * (uint64_t)h > (uint64_t)fb_pages * PAGE) {
-        printk("vfb: geometry %dx%d stride %d depth %d offset %d refused\n", w, h, stride, depth, offset);
+        if (geometry_refused++ < 4)   /* a few, not one per event: the stub domain sends them */
+            printk("vfb: geometry %dx%d stride %d depth %d offset %d refused%s\n", w, h, stride, depth, offset,
+                   geometry_refused == 4 ? " (further refusals not logged)" : "");
         return;
     }
     fw = (uint32_t)w, fh = (uint32_t)h, fstride = (uint32_t)stride;
@@ -193,27 +231,31 @@ static void set_geometry(int32_t w, int32_t h, int32_t stride, int32_t depth, in
 
 static void connect_end(struct end *e)
 {
-    char *fe = store_get(store, e->be, "frontend");
+    char *fe = store_trusted(store, e->be, "frontend");
     unsigned long fe_id, ref, port, state;
-    if (!fe || store_get_ulong(store, e->be, "frontend-id", &fe_id)) {
+    if (!fe || store_trusted_ulong(store, e->be, "frontend-id", 0x7fef, &fe_id)) {
         free(fe);
         return;
     }
+    char want[sizeof e->fe];
+    snprintf(want, sizeof want, "/local/domain/%u/device/%s/0", stub_domid, e->kind);
+    bool expected = fe_id == stub_domid && !strcmp(fe, want);
     snprintf(e->fe, sizeof e->fe, "%s", fe);
     free(fe);
+    if (!expected) {
+        fail(e, "frontend %s of domain %lu is not the stub domain's: refused", e->fe, fe_id);
+        return;
+    }
     e->fe_domid = (unsigned)fe_id;
     if (!e->watching) {
         char st[128];
         snprintf(st, sizeof st, "%s/state", e->fe);
         e->watching = xs_watch(store, st, VFB_WATCH_TOKEN);
     }
-    if (store_get_ulong(store, e->fe, "state", &state) || state != XenbusStateInitialised ||
-        store_get_ulong(store, e->fe, "page-ref", &ref) || store_get_ulong(store, e->fe, "event-channel", &port))
-        return;   /* the stub domain has not set up its end yet */
-    if (!fmem)
-        fmem = xenforeignmemory_open(0, 0);
-    if (!xce)
-        xce = xenevtchn_open(0, 0);
+    if (store_untrusted_ulong(store, e->fe, "state", FRONTEND_MAX_STATE, &state) || state != XenbusStateInitialised ||
+        store_untrusted_ulong(store, e->fe, "page-ref", MAX_MFN, &ref) ||
+        store_untrusted_ulong(store, e->fe, "event-channel", FRONTEND_MAX_PORT, &port))
+        return;   /* the stub domain has not set up its end yet (or wrote no number) */
     xen_pfn_t mfn = ref;
     e->page = fmem ? map_frames(&mfn, 1) : 0;
     int lp = e->page && xce ? xenevtchn_bind_interdomain(xce, e->fe_domid, (evtchn_port_t)port) : -1;
@@ -226,6 +268,7 @@ static void connect_end(struct end *e)
     }
     e->port = (evtchn_port_t)lp;
     if (e == &vfb) {
+        geometry_refused = 0;
         if (!read_directory()) {
             xenevtchn_unbind(xce, e->port);
             xenforeignmemory_unmap(fmem, e->page, 1);
@@ -237,6 +280,8 @@ static void connect_end(struct end *e)
         store_put(store, e->be, "feature-resize", "1");
         period_sent = UINT32_MAX;   /* tell the new frontend the period */
     }
+    e->in_prod = __atomic_load_n((uint32_t *)(e->page + 4), __ATOMIC_ACQUIRE);
+    e->out_cons = __atomic_load_n((uint32_t *)(e->page + 8), __ATOMIC_ACQUIRE);
     e->connected = true;
     store_put(store, e->be, "state", "4");
     printk("%s: connected (page %lu, port %lu)%s\n", e->kind, ref, port, e == &vfb ? ", framebuffer found" : "");
@@ -244,7 +289,7 @@ static void connect_end(struct end *e)
 
 static void scan_end(struct end *e)
 {
-    char *st = store_get(store, e->be, "state");
+    char *st = store_trusted(store, e->be, "state");
     bool present = st != 0;
     free(st);
     if (!present) {
@@ -254,7 +299,8 @@ static void scan_end(struct end *e)
         return;
     }
     unsigned long fe_state = 0;
-    if (e->connected && !store_get_ulong(store, e->fe, "state", &fe_state) && fe_state >= XenbusStateClosing) {
+    if (e->connected && !store_untrusted_ulong(store, e->fe, "state", FRONTEND_MAX_STATE, &fe_state) &&
+        fe_state >= XenbusStateClosing) {
         release(e);
         store_put(store, e->be, "state", "6");
         e->failed = true;   /* not again until libxl makes a new one */
@@ -287,10 +333,12 @@ unsigned vfb_backend_pollfds(struct pollfd *pfd)
 static void read_fb_events(void)
 {
     uint8_t *p = vfb.page;
-    uint32_t cons = __atomic_load_n((uint32_t *)(p + 8), __ATOMIC_RELAXED);
+    uint32_t cons = vfb.out_cons;
     uint32_t prod = __atomic_load_n((uint32_t *)(p + 12), __ATOMIC_ACQUIRE);
-    if (prod - cons > FB_OUT_LEN)
-        cons = prod;   /* a frontend that claims more than the ring holds: skip ahead */
+    if (!ring_indexes_sane(prod, cons, FB_OUT_LEN)) {
+        disconnect(&vfb, "out_prod %u is %u past out_cons %u on a ring of %u", prod, prod - cons, cons, FB_OUT_LEN);
+        return;
+    }
     for (; cons != prod; cons++) {
         const uint8_t *ev = p + FB_OUT_OFFS + (cons % FB_OUT_LEN) * EVENT_SIZE;
         int32_t v[5];
@@ -312,6 +360,7 @@ static void read_fb_events(void)
             set_geometry(v[0], v[1], v[2], v[3], v[4]);
         }
     }
+    vfb.out_cons = cons;
     __atomic_store_n((uint32_t *)(p + 8), cons, __ATOMIC_RELEASE);
 }
 
@@ -347,13 +396,18 @@ bool vfb_backend_take_damage(int32_t *x, int32_t *y, int32_t *w, int32_t *h)
 static bool put_event(struct end *e, uint32_t offs, uint32_t len, const uint8_t *ev, size_t evlen)
 {
     uint8_t *p = e->page;
-    uint32_t cons = __atomic_load_n((uint32_t *)p, __ATOMIC_ACQUIRE), prod = *(uint32_t *)(p + 4);
-    if (prod - cons >= len)
+    uint32_t cons = __atomic_load_n((uint32_t *)p, __ATOMIC_ACQUIRE), prod = e->in_prod;
+    if (!ring_indexes_sane(prod, cons, len)) {
+        disconnect(e, "in_cons %u is %u behind in_prod %u on a ring of %u", cons, prod - cons, prod, len);
+        return false;
+    }
+    if (prod - cons == len)
         return false;
     uint8_t *slot = p + offs + (prod % len) * EVENT_SIZE;
     memset(slot, 0, EVENT_SIZE);
     memcpy(slot, ev, evlen);
-    __atomic_store_n((uint32_t *)(p + 4), prod + 1, __ATOMIC_RELEASE);
+    e->in_prod = prod + 1;
+    __atomic_store_n((uint32_t *)(p + 4), e->in_prod, __ATOMIC_RELEASE);
     xenevtchn_notify(xce, e->port);
     return true;
 }

@@ -20,7 +20,10 @@ struct vfb_view {
     uint32_t width, height, stride;
 };
 
+/* Opens the foreign-memory and event-channel handles, restricted to stub domain `stub` (before
+ * the helper drops its privileges); vfb_backend_start then sets the watches and connects. */
 void vfb_backend_init(struct xs_handle *xs, unsigned stub);
+void vfb_backend_start(void);
 /* Connects the vfb and vkbd when their frontends are ready, releases them when gone; call when a
  * watch fired and once a second. */
 void vfb_backend_scan(void);

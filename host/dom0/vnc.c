@@ -1,76 +1,102 @@
 /* host/dom0/vnc.c — see vnc.h. The protocol is RFC 6143 (RFB 3.8), with 3.3 and 3.7's older
- * security handshakes. Per client: a handshake state, an input buffer parsed one whole message
- * at a time, an output buffer written as the socket takes it, its pixel format, whether it
- * understands DesktopSize, its pending update request and the area changed since its last
- * update. Updates are Raw rectangles of the bounding box of what changed. */
+ * security handshakes (vnc_handshake.c; VNC Authentication in vnc_auth.c). Per client: a
+ * handshake state, an input buffer parsed one whole message at a time, an output buffer written
+ * as the socket takes it, its pixel format, whether it understands DesktopSize, its pending
+ * update request and the area changed since its last update. Updates are Raw rectangles of the
+ * bounding box of what changed. Clients still in the handshake are timed out (vnc_limits). */
 #define _GNU_SOURCE
-#include "vnc.h"
+#include "vnc_client.h"
 #include "keymap.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define FRAME_MS 50                 /* 20 frames a second while someone watches */
-#define IN_BUF 4096
 #define OUT_LIMIT (32u << 20)       /* a client this far behind is dropped */
 #define OUT_BUSY (1u << 20)         /* no new update while this much is still queued */
 #define MAX_ENCODINGS 1024
 #define MAX_CUT_TEXT (1u << 20)
+#define LOG_LINES_PER_MIN 30
 #define ENC_RAW 0
 #define ENC_DESKTOP_SIZE (-223)
 #define BTN_LEFT 0x110
 #define BTN_RIGHT 0x111
 #define BTN_MIDDLE 0x112
 
-enum { ST_VERSION, ST_SECURITY, ST_INIT, ST_NORMAL };
-
-struct format { uint8_t bpp, depth, big_endian, true_colour; uint16_t rmax, gmax, bmax; uint8_t rshift, gshift, bshift; };
-
-struct client {
-    int fd;   /* -1: free */
-    int state, minor;
-    uint8_t in[IN_BUF];
-    size_t in_len;
-    uint8_t *out;
-    size_t out_len, out_cap;
-    struct format fmt;
-    bool desktop_size;
-    bool want, incremental;       /* a FramebufferUpdateRequest is pending */
-    uint32_t known_w, known_h;    /* the size this client was told */
-    int32_t dx0, dy0, dx1, dy1;   /* changed since its last update */
-    int32_t px, py;               /* last pointer position */
-    uint8_t buttons;
-    bool pointer_seen;
-    uint32_t skip;                /* ClientCutText bytes still to discard */
+const struct vnc_limits vnc_default_limits = {
+    .handshake_ms = 60000, .idle_ms = 30000, .per_address = 2,
+    .fail_delay_ms = 1000, .fail_delay_max_ms = 60000, .global_fails = 10, .global_window_ms = 60000,
 };
 
-static const struct vnc_source *src;
+const struct vnc_source *vnc_src;
+char vnc_server_name[64];
+static struct vnc_limits limits;
+static bool limits_set;
 static int lfd = -1;
 static int port;
 static char host[64] = "127.0.0.1";
-static char server_name[64];
-static bool password_set;
-static struct client clients[VNC_MAX_CLIENTS];
+static struct vnc_client clients[VNC_MAX_CLIENTS];
 static uint32_t period_set = UINT32_MAX;
 
-static const struct format native = { 32, 24, 0, 1, 255, 255, 255, 16, 8, 0 };
+uint64_t vnc_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
 
-/* `-vnc` value: "none", or HOST:DISPLAY followed by ",option" (to=N: try displays up to N). */
+void vnc_log(const char *fmt, ...)
+{
+    static uint64_t window;
+    static unsigned lines, left_out;
+    uint64_t now = vnc_now();
+    if (!window || now - window >= 60000) {
+        if (left_out)
+            printk("vnc: %u log lines left out in the last minute\n", left_out);
+        window = now, lines = 0, left_out = 0;
+    }
+    if (lines >= LOG_LINES_PER_MIN) {
+        left_out++;
+        return;
+    }
+    lines++;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    printk("%s", line);
+}
+
+void vnc_set_limits(const struct vnc_limits *l)
+{
+    limits = *l;
+    limits_set = true;
+}
+
+/* `-vnc` value: "none", or HOST:DISPLAY followed by ",option"s: to=N (try displays up to N),
+ * password / password=on (VNC Authentication; the password comes later over QMP). */
 int vnc_init(const char *spec, const char *name, const struct vnc_source *source)
 {
     for (int i = 0; i < VNC_MAX_CLIENTS; i++)
         clients[i].fd = -1;
-    src = source;
-    snprintf(server_name, sizeof server_name, "%s", name ? name : "guest");
+    if (!limits_set)
+        vnc_set_limits(&vnc_default_limits);
+    vnc_throttle_configure(&(struct vnc_throttle_limits){ limits.fail_delay_ms, limits.fail_delay_max_ms,
+                                                          limits.global_fails, limits.global_window_ms });
+    vnc_src = source;
+    snprintf(vnc_server_name, sizeof vnc_server_name, "%s", name ? name : "guest");
     if (!spec || !strncmp(spec, "none", 4))
         return -1;
     const char *colon = strrchr(spec, ':');
@@ -82,11 +108,16 @@ int vnc_init(const char *spec, const char *name, const struct vnc_source *source
     size_t hl = (size_t)(colon - spec);
     if (hl && hl < sizeof host)
         snprintf(host, sizeof host, "%.*s", (int)hl, spec);
-    char *end;
-    long display = strtol(colon + 1, &end, 10), last = display;
-    const char *to = strstr(spec, ",to=");
-    if (to)
-        last = strtol(to + 4, 0, 10);
+    long display = strtol(colon + 1, 0, 10), last = display;
+    for (const char *o = comma; o; o = strchr(o + 1, ',')) {
+        size_t len = strcspn(o + 1, ",");
+        if (!strncmp(o + 1, "to=", 3))
+            last = strtol(o + 4, 0, 10);
+        else if ((len == 8 && !strncmp(o + 1, "password", 8)) || (len == 11 && !strncmp(o + 1, "password=on", 11)))
+            vnc_handshake_require_password();
+        else
+            printk("vnc: option '%.*s' ignored\n", (int)len, o + 1);
+    }
     if (display < 0 || display > 100 || last < display || last > 100) {
         printk("vnc: display numbers in '%s' out of range: no VNC\n", spec);
         return -1;
@@ -123,29 +154,35 @@ bool vnc_address(char *h, size_t hlen, char *service, size_t slen)
     return true;
 }
 
-void vnc_set_password(const char *password)
-{
-    password_set = password && *password;
-    if (password_set)
-        printk("vnc: a password was set; VNC authentication is not supported, so connections are refused\n");
-}
-
 /* ---- output ---- */
 
-static void drop(struct client *c, const char *why)
+void vnc_drop(struct vnc_client *c, const char *why)
 {
     if (why)
-        printk("vnc: client dropped: %s\n", why);
+        vnc_log("vnc: client dropped: %s\n", why);
     close(c->fd);
     free(c->out);
-    memset(c, 0, sizeof *c);
+    explicit_bzero(c, sizeof *c);
     c->fd = -1;
 }
 
-static bool reserve(struct client *c, size_t more)
+void vnc_set_password(const char *password)
+{
+    vnc_handshake_set_password(password);
+    unsigned dropped = 0;
+    for (int i = 0; i < VNC_MAX_CLIENTS; i++)
+        if (clients[i].fd >= 0) {
+            vnc_drop(&clients[i], 0);
+            dropped++;
+        }
+    /* the password itself is never logged */
+    vnc_log("vnc: password %s; %u client(s) disconnected\n", password && *password ? "set" : "cleared", dropped);
+}
+
+static bool reserve(struct vnc_client *c, size_t more)
 {
     if (c->out_len + more > OUT_LIMIT) {
-        drop(c, "it does not read what it asked for");
+        vnc_drop(c, "it does not read what it asked for");
         return false;
     }
     if (c->out_len + more > c->out_cap) {
@@ -154,7 +191,7 @@ static bool reserve(struct client *c, size_t more)
             cap *= 2;
         uint8_t *p = realloc(c->out, cap);
         if (!p) {
-            drop(c, "out of memory");
+            vnc_drop(c, "out of memory");
             return false;
         }
         c->out = p, c->out_cap = cap;
@@ -162,21 +199,16 @@ static bool reserve(struct client *c, size_t more)
     return true;
 }
 
-static bool emit(struct client *c, const void *p, size_t n)
+bool vnc_emit(struct vnc_client *c, const void *p, size_t n)
 {
-    if (!reserve(c, n))
+    if (c->fd < 0 || !reserve(c, n))
         return false;
     memcpy(c->out + c->out_len, p, n);
     c->out_len += n;
     return true;
 }
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)(v >> 16)), put16(p + 2, (uint16_t)v); }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) << 16 | get16(p + 2); }
-
-static void flush(struct client *c)
+void vnc_flush(struct vnc_client *c)
 {
     size_t done = 0;
     while (done < c->out_len) {
@@ -187,7 +219,7 @@ static void flush(struct client *c)
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             break;
-        drop(c, 0);   /* the viewer went away */
+        vnc_drop(c, 0);   /* the viewer went away */
         return;
     }
     memmove(c->out, c->out + done, c->out_len - done);
@@ -196,7 +228,7 @@ static void flush(struct client *c)
 
 /* ---- updates ---- */
 
-static void add_dirty(struct client *c, int32_t x, int32_t y, int32_t w, int32_t h)
+static void add_dirty(struct vnc_client *c, int32_t x, int32_t y, int32_t w, int32_t h)
 {
     if (w <= 0 || h <= 0)
         return;
@@ -208,7 +240,7 @@ static void add_dirty(struct client *c, int32_t x, int32_t y, int32_t w, int32_t
     }
 }
 
-static void put_pixel(const struct format *f, uint8_t *out, const uint8_t *bgrx)
+static void put_pixel(const struct vnc_format *f, uint8_t *out, const uint8_t *bgrx)
 {
     uint32_t r = bgrx[2], g = bgrx[1], b = bgrx[0];
     uint32_t v = (r * f->rmax / 255) << f->rshift | (g * f->gmax / 255) << f->gshift | (b * f->bmax / 255) << f->bshift;
@@ -217,13 +249,13 @@ static void put_pixel(const struct format *f, uint8_t *out, const uint8_t *bgrx)
         out[f->big_endian ? bytes - 1 - i : i] = (uint8_t)(v >> (8 * i));
 }
 
-static bool is_native(const struct format *f)
+static bool is_native(const struct vnc_format *f)
 {
     return f->bpp == 32 && !f->big_endian && f->rmax == 255 && f->gmax == 255 && f->bmax == 255 &&
            f->rshift == 16 && f->gshift == 8 && f->bshift == 0;
 }
 
-static void send_update(struct client *c, const struct vnc_view *v)
+static void send_update(struct vnc_client *c, const struct vnc_view *v)
 {
     bool resized = v->width != c->known_w || v->height != c->known_h;
     bool announce = resized && c->desktop_size;
@@ -247,21 +279,21 @@ static void send_update(struct client *c, const struct vnc_view *v)
     /* one FramebufferUpdate: the new size first (DesktopSize), then the pixels */
     uint8_t hdr[4 + 12];
     hdr[0] = 0, hdr[1] = 0;
-    put16(hdr + 2, (uint16_t)(announce + raw));
-    if (!emit(c, hdr, 4))
+    vnc_put16(hdr + 2, (uint16_t)(announce + raw));
+    if (!vnc_emit(c, hdr, 4))
         return;
     if (announce) {
-        put16(hdr, 0), put16(hdr + 2, 0), put16(hdr + 4, (uint16_t)v->width), put16(hdr + 6, (uint16_t)v->height);
-        put32(hdr + 8, (uint32_t)ENC_DESKTOP_SIZE);
-        if (!emit(c, hdr, 12))
+        vnc_put16(hdr, 0), vnc_put16(hdr + 2, 0), vnc_put16(hdr + 4, (uint16_t)v->width), vnc_put16(hdr + 6, (uint16_t)v->height);
+        vnc_put32(hdr + 8, (uint32_t)ENC_DESKTOP_SIZE);
+        if (!vnc_emit(c, hdr, 12))
             return;
     }
     if (!raw)
         return;
     uint32_t w = (uint32_t)(x1 - x0), h = (uint32_t)(y1 - y0), bpp = c->fmt.bpp / 8;
-    put16(hdr, (uint16_t)x0), put16(hdr + 2, (uint16_t)y0), put16(hdr + 4, (uint16_t)w), put16(hdr + 6, (uint16_t)h);
-    put32(hdr + 8, ENC_RAW);
-    if (!emit(c, hdr, 12) || !reserve(c, (size_t)w * h * bpp))
+    vnc_put16(hdr, (uint16_t)x0), vnc_put16(hdr + 2, (uint16_t)y0), vnc_put16(hdr + 4, (uint16_t)w), vnc_put16(hdr + 6, (uint16_t)h);
+    vnc_put32(hdr + 8, ENC_RAW);
+    if (!vnc_emit(c, hdr, 12) || !reserve(c, (size_t)w * h * bpp))
         return;
     uint8_t *out = c->out + c->out_len;
     bool fast = is_native(&c->fmt);
@@ -280,117 +312,41 @@ static void send_update(struct client *c, const struct vnc_view *v)
     c->out_len += (size_t)w * h * bpp;
 }
 
-/* ---- the handshake and client messages ---- */
-
-static void refuse(struct client *c, const char *reason)
-{
-    uint8_t b[4];
-    if (c->minor == 3) {
-        put32(b, 0);
-        emit(c, b, 4);
-    } else {
-        emit(c, "\0", 1);
-    }
-    put32(b, (uint32_t)strlen(reason));
-    emit(c, b, 4);
-    emit(c, reason, strlen(reason));
-    flush(c);
-    if (c->fd >= 0)
-        drop(c, reason);
-}
-
-static void server_init(struct client *c)
-{
-    struct vnc_view v = { 0 };
-    if (!src->view(&v))
-        v.width = 640, v.height = 480;
-    c->known_w = v.width, c->known_h = v.height;
-    uint8_t b[24];
-    put16(b, (uint16_t)v.width), put16(b + 2, (uint16_t)v.height);
-    const struct format *f = &native;
-    b[4] = f->bpp, b[5] = f->depth, b[6] = f->big_endian, b[7] = f->true_colour;
-    put16(b + 8, f->rmax), put16(b + 10, f->gmax), put16(b + 12, f->bmax);
-    b[14] = f->rshift, b[15] = f->gshift, b[16] = f->bshift, b[17] = b[18] = b[19] = 0;
-    put32(b + 20, (uint32_t)strlen(server_name));
-    emit(c, b, sizeof b);
-    emit(c, server_name, strlen(server_name));
-    c->fmt = native;
-    c->state = ST_NORMAL;
-    printk("vnc: client connected (RFB 3.%d)\n", c->minor);
-}
-
-static void pointer(struct client *c, uint8_t mask, int32_t x, int32_t y)
+static void pointer(struct vnc_client *c, uint8_t mask, int32_t x, int32_t y)
 {
     if (c->pointer_seen && (x != c->px || y != c->py))
-        src->motion(x - c->px, y - c->py, 0);
+        vnc_src->motion(x - c->px, y - c->py, 0);
     c->pointer_seen = true;
     c->px = x, c->py = y;
     static const uint32_t code[3] = { BTN_LEFT, BTN_MIDDLE, BTN_RIGHT };   /* RFB buttons 1, 2, 3 */
     for (int i = 0; i < 3; i++)
         if ((mask ^ c->buttons) & (1u << i))
-            src->key(code[i], (mask >> i) & 1);
+            vnc_src->key(code[i], (mask >> i) & 1);
     if ((mask & 8) && !(c->buttons & 8))
-        src->motion(0, 0, 1);    /* wheel up (button 4) */
+        vnc_src->motion(0, 0, 1);    /* wheel up (button 4) */
     if ((mask & 16) && !(c->buttons & 16))
-        src->motion(0, 0, -1);   /* wheel down (button 5) */
+        vnc_src->motion(0, 0, -1);   /* wheel down (button 5) */
     c->buttons = mask;
 }
 
-/* One whole message at the front of the input, or 0 while it is incomplete; -1 = drop. */
-static long message(struct client *c)
+/* One whole message at the front of the input, or 0 while it is incomplete; -1 = drop,
+ * -2 = dropped already. The handshake's are vnc_handshake.c's. */
+static long message(struct vnc_client *c)
 {
+    if (c->state != ST_NORMAL)
+        return vnc_handshake_message(c);
     const uint8_t *p = c->in;
     size_t n = c->in_len;
-    switch (c->state) {
-    case ST_VERSION: {
-        if (n < 12)
-            return 0;
-        if (memcmp(p, "RFB 003.", 8) || p[11] != '\n')
-            return -1;
-        int minor = atoi((const char *)p + 8);
-        c->minor = minor >= 8 ? 8 : minor == 7 ? 7 : 3;
-        if (password_set) {
-            refuse(c, "this VNC server does not support passwords (vncpasswd is set)");
-            return c->fd < 0 ? -2 : 12;
-        }
-        uint8_t b[4];
-        if (c->minor == 3) {
-            put32(b, 1);   /* None */
-            emit(c, b, 4);
-            c->state = ST_INIT;
-        } else {
-            emit(c, "\1\1", 2);   /* one type: None */
-            c->state = ST_SECURITY;
-        }
-        return 12;
-    }
-    case ST_SECURITY:
-        if (n < 1)
-            return 0;
-        if (p[0] != 1)
-            return -1;
-        if (c->minor == 8) {
-            uint8_t ok[4] = { 0 };
-            emit(c, ok, 4);
-        }
-        c->state = ST_INIT;
-        return 1;
-    case ST_INIT:
-        if (n < 1)
-            return 0;
-        server_init(c);
-        return 1;
-    }
     if (n < 1)
         return 0;
     switch (p[0]) {
     case 0: {   /* SetPixelFormat */
         if (n < 20)
             return 0;
-        struct format f = { p[4], p[5], p[6], p[7], get16(p + 8), get16(p + 10), get16(p + 12), p[14], p[15], p[16] };
+        struct vnc_format f = { p[4], p[5], p[6], p[7], vnc_get16(p + 8), vnc_get16(p + 10), vnc_get16(p + 12), p[14], p[15], p[16] };
         if (!f.true_colour || (f.bpp != 8 && f.bpp != 16 && f.bpp != 32) || f.rshift > 31 || f.gshift > 31 || f.bshift > 31 ||
             !f.rmax || !f.gmax || !f.bmax) {
-            printk("vnc: pixel format %u bpp, true colour %u refused\n", f.bpp, f.true_colour);
+            vnc_log("vnc: pixel format %u bpp, true colour %u refused\n", f.bpp, f.true_colour);
             return -1;
         }
         c->fmt = f;
@@ -400,14 +356,14 @@ static long message(struct client *c)
     case 2: {   /* SetEncodings */
         if (n < 4)
             return 0;
-        uint32_t count = get16(p + 2);
+        uint32_t count = vnc_get16(p + 2);
         if (count > MAX_ENCODINGS)
             return -1;
         if (n < 4 + 4 * (size_t)count)
             return 0;
         c->desktop_size = false;
         for (uint32_t i = 0; i < count; i++)
-            if ((int32_t)get32(p + 4 + 4 * i) == ENC_DESKTOP_SIZE)
+            if ((int32_t)vnc_get32(p + 4 + 4 * i) == ENC_DESKTOP_SIZE)
                 c->desktop_size = true;
         return 4 + 4 * (long)count;
     }
@@ -421,41 +377,42 @@ static long message(struct client *c)
     case 4: {   /* KeyEvent */
         if (n < 8)
             return 0;
-        uint32_t code = keysym_to_keycode(get32(p + 4));
+        uint32_t code = keysym_to_keycode(vnc_get32(p + 4));
         if (code)
-            src->key(code, p[1] != 0);
+            vnc_src->key(code, p[1] != 0);
         return 8;
     }
     case 5:   /* PointerEvent */
         if (n < 6)
             return 0;
-        pointer(c, p[1], get16(p + 2), get16(p + 4));
+        pointer(c, p[1], vnc_get16(p + 2), vnc_get16(p + 4));
         return 6;
     case 6: {   /* ClientCutText: its text is skipped as it arrives */
         if (n < 8)
             return 0;
-        uint32_t len = get32(p + 4);
+        uint32_t len = vnc_get32(p + 4);
         if (len > MAX_CUT_TEXT)
             return -1;
         c->skip = len;
         return 8;
     }
     default:
-        printk("vnc: unknown client message %u\n", p[0]);
+        vnc_log("vnc: unknown client message %u\n", p[0]);
         return -1;
     }
 }
 
-static void client_read(struct client *c)
+static void client_read(struct vnc_client *c)
 {
-    ssize_t r = recv(c->fd, c->in + c->in_len, IN_BUF - c->in_len, MSG_DONTWAIT);
+    ssize_t r = recv(c->fd, c->in + c->in_len, VNC_IN_BUF - c->in_len, MSG_DONTWAIT);
     if (r <= 0) {
         if (r < 0 && (errno == EAGAIN || errno == EINTR))
             return;
-        drop(c, 0);
+        vnc_drop(c, 0);
         return;
     }
     c->in_len += (size_t)r;
+    c->last_rx = vnc_now();
     for (int guard = 0; c->fd >= 0 && c->in_len && guard < 1000; guard++) {
         if (c->skip) {
             size_t k = c->skip < c->in_len ? c->skip : c->in_len;
@@ -470,12 +427,14 @@ static void client_read(struct client *c)
         if (used == -2)
             return;   /* already dropped */
         if (used == -1) {
-            drop(c, "malformed message");
+            vnc_drop(c, "malformed message");
             return;
         }
         memmove(c->in, c->in + used, c->in_len - (size_t)used);
         c->in_len -= (size_t)used;
     }
+    if (c->fd >= 0 && c->state != ST_NORMAL && c->in_len == VNC_IN_BUF)
+        vnc_drop(c, "too much input during the handshake");
 }
 
 unsigned vnc_pollfds(struct pollfd *pfd)
@@ -492,22 +451,48 @@ unsigned vnc_pollfds(struct pollfd *pfd)
 
 static void accept_client(void)
 {
-    int fd = accept4(lfd, 0, 0, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    struct sockaddr_in sa;
+    socklen_t salen = sizeof sa;
+    int fd = accept4(lfd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd < 0)
         return;
+    uint32_t addr = salen >= sizeof sa && sa.sin_family == AF_INET ? sa.sin_addr.s_addr : 0;
+    unsigned same = 0;
+    struct vnc_client *slot = 0;
     for (int i = 0; i < VNC_MAX_CLIENTS; i++) {
-        struct client *c = &clients[i];
-        if (c->fd >= 0)
-            continue;
-        memset(c, 0, sizeof *c);
-        c->fd = fd;
-        c->state = ST_VERSION;
-        emit(c, "RFB 003.008\n", 12);
-        flush(c);
+        if (clients[i].fd < 0)
+            slot = slot ? slot : &clients[i];
+        else if (clients[i].addr == addr)
+            same++;
+    }
+    char ip[INET_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET, &addr, ip, sizeof ip);
+    if (same >= limits.per_address || !slot) {
+        vnc_log("vnc: connection from %s refused: %s\n", ip, slot ? "too many from that address" : "too many clients");
+        close(fd);
         return;
     }
-    printk("vnc: too many clients, connection refused\n");
-    close(fd);
+    memset(slot, 0, sizeof *slot);
+    slot->fd = fd;
+    slot->addr = addr;
+    slot->since = slot->last_rx = vnc_now();
+    vnc_handshake_start(slot);
+    vnc_flush(slot);
+}
+
+/* Clients still in the handshake: a deadline for all of it, and a limit on silence. */
+static void expire_handshakes(void)
+{
+    uint64_t now = vnc_now();
+    for (int k = 0; k < VNC_MAX_CLIENTS; k++) {
+        struct vnc_client *c = &clients[k];
+        if (c->fd < 0 || c->state == ST_NORMAL)
+            continue;
+        if (now - c->since >= limits.handshake_ms)
+            vnc_drop(c, "handshake timeout");
+        else if (now - c->last_rx >= limits.idle_ms)
+            vnc_drop(c, "idle before logging in");
+    }
 }
 
 void vnc_handle(const struct pollfd *pfd, unsigned n)
@@ -521,23 +506,24 @@ void vnc_handle(const struct pollfd *pfd, unsigned n)
             continue;
         }
         for (int k = 0; k < VNC_MAX_CLIENTS; k++) {
-            struct client *c = &clients[k];
+            struct vnc_client *c = &clients[k];
             if (c->fd != pfd[i].fd || c->fd < 0)
                 continue;
             if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
                 client_read(c);
             if (c->fd >= 0 && (pfd[i].revents & POLLOUT))
-                flush(c);
+                vnc_flush(c);
         }
     }
+    expire_handshakes();
     /* what changed, to every viewer; then whoever asked and is keeping up gets an update */
     int32_t x, y, w, h;
-    bool dirty = src->take_damage(&x, &y, &w, &h);
+    bool dirty = vnc_src->take_damage(&x, &y, &w, &h);
     struct vnc_view v;
-    bool have = src->view(&v);
+    bool have = vnc_src->view(&v);
     unsigned watching = 0;
     for (int k = 0; k < VNC_MAX_CLIENTS; k++) {
-        struct client *c = &clients[k];
+        struct vnc_client *c = &clients[k];
         if (c->fd < 0 || c->state != ST_NORMAL)
             continue;
         watching++;
@@ -546,11 +532,11 @@ void vnc_handle(const struct pollfd *pfd, unsigned n)
         if (have && c->want && c->out_len < OUT_BUSY)
             send_update(c, &v);
         if (c->fd >= 0 && c->out_len)
-            flush(c);
+            vnc_flush(c);
     }
     uint32_t period = watching ? FRAME_MS : 0;
     if (period != period_set) {
         period_set = period;
-        src->set_period(period);
+        vnc_src->set_period(period);
     }
 }

@@ -171,6 +171,7 @@ linux_guest() {  # NAME CFG SERIAL-FILE INIT-SECONDS: create, time "init start" 
   echo "@@ T $1-checks $(wait_file "$3" 'GUEST-CHECKS-DONE|Kernel panic' 300)"
 }
 if grep -q 'XEN_TEST_LINUX=1' /proc/cmdline && [ -f /stubtest/linux.img ]; then
+  VNCPW="vnc-pw42"   # hvm3's vncpasswd (RFB uses up to 8 characters)
   LOOP3=$(losetup -f --show /stubtest/linux.img)
   sed -e 's/^name = "hvm1"/name = "hvm3"/' -e 's/^memory = 64/memory = 192/' -e '/^disk = /d' -e 's/^vnc = 0/vnc = 1/' -e 's/^on_poweroff = "preserve"/on_poweroff = "destroy"/' /tmp/hvm1.cfg > /tmp/hvm3.cfg
   cat >> /tmp/hvm3.cfg <<CFG
@@ -180,8 +181,10 @@ disk = [ "format=raw, vdev=hda, access=rw, target=$LOOP3", "format=raw, vdev=hdc
 vif = [ "type=ioemu, model=e1000, mac=52:54:00:12:34:56, script=/tmp/vif-peer" ]
 # COM1 as a pty: libxl gives the stub domain console 3 for it, which `xl console hvm3` attaches to
 serial = "pty"
-# vnc = 1 (above): libxl gives the stub domain a vfb and a vkbd; the helper serves them over VNC
+# vnc = 1 (above): libxl gives the stub domain a vfb and a vkbd; the helper serves them over VNC,
+# with VNC Authentication: libxl passes -vnc ...,password=on and then the password over QMP
 vnclisten = "127.0.0.1"
+vncpasswd = "$VNCPW"
 CFG
   linux_guest linux /tmp/hvm3.cfg /var/log/xen/qemu-dm-hvm3.log 900
   echo "@@ LINUX-DOMIDS guest=$($XL domid hvm3 2>/dev/null) stubdom=$($XL domid hvm3-dm 2>/dev/null)"
@@ -210,10 +213,15 @@ CFG
   [ -n "$VPORT" ] || VPORT=$(sed -n 's/.*vnc: listening on [0-9.]*:\([0-9]*\).*/\1/p' /var/log/xen/qemu-dm-hvm3-dm.log | head -1)
   echo "@@ VNC-PORT ${VPORT:-none} (stub domain's console/vnc-port: $(xenstore-read /local/domain/$S3/console/vnc-port 2>&1), guest's: $(xenstore-read /local/domain/$G3/console/vnc-port 2>&1))"
   if [ -n "$VPORT" ]; then
+    # vncpasswd is set: a viewer without it, or with a wrong one, is refused (the wrong one locks
+    # 127.0.0.1 out for a second: the helper's throttle on failed logins)
+    /stubtest/vnc_probe 127.0.0.1 "$VPORT" /tmp/vnc-nopass.ppm 2>&1 | head -3 | sed 's/^/@@ VNC-NOPASS /'
+    /stubtest/vnc_probe -p wrong 127.0.0.1 "$VPORT" /tmp/vnc-badpass.ppm 2>&1 | head -3 | sed 's/^/@@ VNC-BADPASS /'
+    sleep 2
     { sleep 4; printf 'read -t 60 x < /dev/tty1; echo "VNCKEY-[$x]"\r'; sleep 90; } | timeout 45 script -qfec "$XL console hvm3" /dev/null > /tmp/xlcon2.out 2>&1 &
     XLC=$!
     sleep 10
-    /stubtest/vnc_probe 127.0.0.1 "$VPORT" /tmp/vnc.ppm 'hello42\n' 2>&1 | sed 's/^/@@ VNC /'
+    /stubtest/vnc_probe -p "$VNCPW" 127.0.0.1 "$VPORT" /tmp/vnc.ppm 'hello42\n' 2>&1 | sed 's/^/@@ VNC /'
     # the guest's answer is on its serial port: in the stub domain's log whether or not xl
     # console is still attached
     echo "@@ VNCKEY $(wait_file /var/log/xen/qemu-dm-hvm3.log 'VNCKEY-\[hello42\]' 30) (dom0 uptime when VNCKEY-[hello42] came)"
@@ -222,10 +230,26 @@ CFG
     # viewer that prints what it was given
     printf '#!/bin/sh\necho "vncviewer $*"\n' > /tmp/vncviewer; chmod +x /tmp/vncviewer
     PATH=/tmp:$PATH $XL vncviewer hvm3 2>&1 | head -3 | sed 's/^/@@ VNCVIEWER /'
+    # a stock viewer logs in too: Debian's vncsnapshot (copied from the build host), given
+    # vncpasswd's file
+    /stubtest/vnc_probe --passwd-file "$VNCPW" /tmp/vncpw
+    timeout 60 /stubtest/vncsnapshot -passwd /tmp/vncpw -allowblank \
+      "127.0.0.1:$((VPORT - 5900))" /tmp/vncsnap.jpg 2>&1 | grep -aE 'uthentication|Image saved|failed|refused|rror' | head -4 | sed 's/^/@@ VNCSNAP /'
     [ -s /tmp/vnc.ppm ] && gzip -9 < /tmp/vnc.ppm | base64 -w 76 | sed 's/^/@@ VNC-PPM /'
   fi
   # the dom0 helper's own log: its qdisk server (the CD), consoles, vfb/vkbd, VNC
-  grep -E 'qdisk|console [0-9]|vfb|vkbd|vnc|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -16 | sed 's/^/@@ LINUX-HELPER /'
+  grep -E 'qdisk|console [0-9]|vfb|vkbd|vnc|error|cannot' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -24 | sed 's/^/@@ LINUX-HELPER /'
+  # The helper confined (host/dom0/sandbox.c), after it served the CD, xl console and VNC: its
+  # seccomp filter, no_new_privs and (no) capabilities, from /proc; still alive (a forbidden
+  # system call would have killed it: the kernel's audit line then says which)
+  HP=$(xenstore-read /local/domain/$S3/image/device-model-pid 2>/dev/null)
+  if [ -n "$HP" ] && [ -r "/proc/$HP/status" ]; then
+    echo "@@ HELPER-CONFINED $(grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' "/proc/$HP/status" | tr -s '\t ' ' ' | tr '\n' ' ')"
+  else
+    echo "@@ HELPER-CONFINED gone (pid ${HP:-none})"
+  fi
+  dmesg 2>/dev/null | grep -E 'type=1326|seccomp' | tail -3 | cut -c1-200 | sed 's/^/@@ HELPER-SECCOMP /'
+  grep -E 'confined|sandbox:|owned by domain|disconnected|restricted' /var/log/xen/qemu-dm-hvm3-dm.log 2>/dev/null | cut -c1-200 | head -6 | sed 's/^/@@ HELPER-SANDBOX /'
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: |vfb|vkbd' | tail -12 | cut -c1-200 | sed 's/^/@@ LINUX-LAST /'
   # a guest kernel warning or oops, whole (its first 40 lines)
   tr -d '\r' < /var/log/xen/qemu-dm-hvm3.log 2>/dev/null | grep -E 'serial: ' | grep -A40 -m1 -E 'cut here|WARNING:|BUG:|Oops|general protection' | cut -c1-200 | sed 's/^/@@ LINUX-OOPS /'

@@ -47,7 +47,7 @@ if [ ! -s "$OUT/dom0.cpio" ]; then
     log "debootstrap $SUITE (minbase) into $R — a few minutes"
     rm -rf "$R"
     debootstrap --variant=minbase \
-      --include=xen-utils-4.17,xen-utils-common,xenstore-utils,qemu-system-xen,seabios,iproute2,kmod,udev,procps \
+      --include=xen-utils-4.17,xen-utils-common,xenstore-utils,qemu-system-xen,seabios,iproute2,kmod,udev,procps,libseccomp2,libcap-ng0 \
       "$SUITE" "$R" "$MIRROR" > "$OUT/debootstrap.log" 2>&1 || { tail -20 "$OUT/debootstrap.log"; exit 1; }
   fi
   log "trimming docs, locales, apt caches"

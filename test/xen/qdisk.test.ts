@@ -15,7 +15,7 @@ describe("xen: dom0 helper's qdisk backend (CDs)", function () {
   let h: Harness;
 
   before(() => {
-    h = buildHarness("qdisk_host", ["test/xen/qdisk_host.c", "test/xen/xen_fakes.c", "test/xen/check.c", "host/dom0/qdisk.c", "host/dom0/store.c", "host/dom0/frontend_ring.c"], ["host/dom0", "test/xen"]);
+    h = buildHarness("qdisk_host", ["test/xen/qdisk_host.c", "test/xen/xen_fakes.c", "test/xen/check.c", "host/dom0/qdisk.c", "host/dom0/store.c", "host/dom0/frontend_ring.c", "host/dom0/capped_log.c"], ["host/dom0", "test/xen"]);
   });
   after(() => h.remove());
 
@@ -40,7 +40,11 @@ describe("xen: dom0 helper's qdisk backend (CDs)", function () {
     const out = run("bad-requests");
     assert.equal(out.match(/: status /g)?.length, 11);
   });
-  it("serves a full ring in one pass and ignores a frontend that overruns it", () => { run("ring-bounds"); });
+  it("serves a full ring in one pass and disconnects a frontend that overruns it", () => { run("ring-bounds"); });
+  it("ring-index fuzz: 4000 rounds of random requests and hostile req_prod values; each bad index disconnects at once, with a log line", () => {
+    run("ring-fuzz");
+  });
+  it("acts only on dom0-owned backend nodes (params, mode, frontend-id); frontend numbers strict and bounded", () => { run("untrusted-nodes"); });
   it("keeps a frontend's pages mapped (32 at most; beyond, mapped per request), unmapped when the vbd ends", () => { run("many-pages"); });
   it("frontend Closing: backend Closed, ring unmapped, not reopened", () => { run("close"); });
   it("libxl's removal (backend Closing) and a vanished backend node both release the vbd", () => { run("libxl-removes"); });

@@ -71,7 +71,7 @@ static void frontend_initialised(void)
 static void connect(const char *params, const char *mode, const char *type)
 {
     libxl_adds_vbd(params, mode, type);
-    qdisk_init((struct xs_handle *)&dummy_handle, STUB);
+    qdisk_init((struct xs_handle *)&dummy_handle, STUB), qdisk_start();
     check(be_state() == XenbusStateInitWait, "backend in InitWait after the scan (state %u)", be_state());
     frontend_initialised();
     check(be_state() == XenbusStateConnected, "backend Connected once the frontend is Initialised (state %u)", be_state());
@@ -114,7 +114,7 @@ static void read_image(uint64_t off, void *buf, size_t len)
 static void case_handshake(void)
 {
     libxl_adds_vbd(image, "r", "cdrom");
-    qdisk_init((struct xs_handle *)&dummy_handle, STUB);
+    qdisk_init((struct xs_handle *)&dummy_handle, STUB), qdisk_start();
     check(be_state() == XenbusStateInitWait, "InitWait once libxl's node is there");
     check(!strcmp(val(BE "/sector-size"), "512"), "sector-size 512");
     check(atoll(val(BE "/sectors")) == 1216, "sectors = image size / 512 (%s)", val(BE "/sectors"));
@@ -261,12 +261,120 @@ static void case_ring_bounds(void)
     qdisk_serve(false);
     for (unsigned i = 0; i < RING_SLOTS; i++)
         check(response().id == 0x1000 + i, "full ring: response %u in order", i);
-    /* a frontend that claims more requests than the ring holds is not served */
+    /* a frontend that claims more requests than the ring holds is not served: disconnected */
     __atomic_store_n(&ring->req_prod, prod + 1000, __ATOMIC_RELEASE);
     uint32_t rsp_before = ring->rsp_prod;
     qdisk_serve(false);
     check(ring->rsp_prod == rsp_before, "req_prod 1000 ahead: nothing served");
-    check(strstr(logbuf, "frontend claims 1000 requests") != 0, "and it is logged");
+    check(strstr(logbuf, "frontend claims 1000 requests") && strstr(logbuf, "disconnected"), "and it is logged");
+    check(be_state() == XenbusStateClosed && live_maps == 0 && bound == 0, "the vbd is disconnected: Closed, unmapped, unbound (%u, %d, %d)",
+          be_state(), live_maps, bound);
+}
+
+/* ---- hostile frontends: random indexes and contents ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+/* Many rounds against one vbd: well-formed batches of random requests (random operation,
+ * segments, grants, sectors: each answered, in order) and, now and then, a req_prod out of range
+ * (more than a ring ahead, or behind): that must disconnect the vbd at once with a log line,
+ * never walk towards it; then libxl makes the vbd again. Every serve call must return at once
+ * (the alarm of main would end a spin). */
+static void case_ring_fuzz(void)
+{
+    unsigned rounds = 0, hostile = 0, served = 0;
+    connect(image, "r", "cdrom");
+    for (rounds = 0; rounds < 4000; rounds++) {
+        if (rnd() % 8 == 0) {
+            uint32_t bad = rnd() % 2 ? RING_SLOTS + 1 + rnd() % 100000 : (uint32_t)-(1 + (int32_t)(rnd() % 100000));
+            if (rnd() % 4 == 0)
+                bad = RING_SLOTS + 1 + rnd();   /* anywhere */
+            if (bad <= RING_SLOTS)
+                bad = RING_SLOTS + 1;
+            /* whatever the slots hold */
+            for (unsigned i = 0; i < sizeof *ring - 64; i += 4)
+                *(uint32_t *)((uint8_t *)ring + 64 + i) = rnd();
+            logbuf[0] = 0;
+            __atomic_store_n(&ring->req_prod, ring->rsp_prod + bad, __ATOMIC_RELEASE);
+            qdisk_serve(true);
+            if (be_state() != XenbusStateClosed || live_maps != 0 || bound != 0 || !strstr(logbuf, "disconnected"))
+                check(0, "round %u: req_prod %u ahead of %u: disconnected (state %u, %d maps, %d bound)", rounds, bad,
+                      ring->rsp_prod, be_state(), live_maps, bound);
+            hostile++;
+            rm_tree(BE), rm_tree(FE), qdisk_scan();
+            libxl_adds_vbd(image, "r", "cdrom");
+            qdisk_scan();
+            frontend_initialised();
+            if (be_state() != XenbusStateConnected)
+                check(0, "round %u: the new vbd connects", rounds);
+            continue;
+        }
+        unsigned k = 1 + rnd() % RING_SLOTS;
+        for (unsigned i = 0; i < k; i++) {
+            struct req *r = push((uint8_t)(rnd() % 4 ? BLKIF_OP_READ : rnd()), rnd() % 1300, rnd() % 13);
+            for (unsigned g = 0; g < 11; g++) {
+                r->seg[g].gref = 1 + rnd() % (FE_PAGES + 4);
+                r->seg[g].first = (uint8_t)(rnd() % 9), r->seg[g].last = (uint8_t)(rnd() % 9);
+            }
+        }
+        publish();
+        qdisk_serve(rnd() % 2);
+        for (unsigned i = 0; i < k; i++) {   /* (checked quietly: one line per failure only) */
+            if (cons == __atomic_load_n(&ring->rsp_prod, __ATOMIC_ACQUIRE))
+                check(0, "round %u: a response for request %u", rounds, cons);
+            struct rsp s = ring->ring[cons++ % RING_SLOTS].rsp;
+            if (s.id != 0x1000 + cons - 1)
+                check(0, "round %u: response %u in order (id %llx)", rounds, i, (unsigned long long)s.id);
+        }
+        served += k;
+    }
+    check(hostile > 300, "%u rounds: %u hostile indexes each disconnected at once with a log line, %u requests answered in order",
+          rounds, hostile, served);
+}
+
+/* Only libxl's dom0-owned backend nodes say what to open and whose grants to map; what the
+ * frontend writes is a strict, bounded number. */
+static void case_untrusted_nodes(void)
+{
+    libxl_adds_vbd(image, "w", "disk");
+    set_by(STUB, BE "/params", "%s", image);   /* not dom0's */
+    qdisk_init((struct xs_handle *)&dummy_handle, STUB), qdisk_start();
+    check(be_state() == XenbusStateClosed && strstr(logbuf, "owned by domain 7"), "params not owned by dom0: refused, logged");
+    check(strstr(logbuf, "incomplete backend node") != 0, "and the vbd is not opened");
+    rm_tree(BE), qdisk_scan();
+    libxl_adds_vbd(image, "r", "cdrom");
+    set_by(STUB, BE "/mode", "w");
+    qdisk_scan();
+    check(be_state() == XenbusStateInitWait && atoi(val(BE "/info")) & VDISK_READONLY, "a mode node not dom0's is ignored: read-only");
+    rm_tree(BE), qdisk_scan();
+    libxl_adds_vbd(image, "r", "cdrom");
+    set(BE "/frontend-id", "3");   /* libxl's node naming another domain than the stub domain */
+    qdisk_scan();
+    check(be_state() == XenbusStateClosed && strstr(logbuf, "not the stub domain's vbd"), "a frontend of another domain: refused");
+    rm_tree(BE), qdisk_scan();
+    const char *bad[] = { "-1", "4294967296", " 5", "0x10", "12345678901", "", "9abc" };
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        libxl_adds_vbd(image, "r", "cdrom");
+        qdisk_scan();
+        memset(ring, 0, sizeof *ring);
+        set(FE "/ring-ref", i % 2 ? "%s" : "0", bad[i]);
+        set(FE "/event-channel", i % 2 ? "9" : "%s", bad[i]);
+        set(FE "/state", "%d", XenbusStateInitialised);
+        qdisk_scan();
+        check(be_state() == XenbusStateClosed && live_maps == 0 && bound == 0, "%s '%s' refused, nothing mapped (state %u)",
+              i % 2 ? "ring-ref" : "event-channel", bad[i], be_state());
+        rm_tree(BE), rm_tree(FE), qdisk_scan();
+    }
+    libxl_adds_vbd(image, "r", "cdrom");
+    qdisk_scan();
+    txn_conflicts = 3;   /* the node changed between the reads of its owner and value: read again */
+    frontend_initialised();
+    check(be_state() == XenbusStateConnected, "a well-formed frontend still connects");
 }
 
 static void case_close(void)
@@ -299,7 +407,7 @@ static void case_libxl_removes(void)
 static void case_bad_backend(void)
 {
     libxl_adds_vbd("/nonexistent/cd.iso", "r", "cdrom");
-    qdisk_init((struct xs_handle *)&dummy_handle, STUB);
+    qdisk_init((struct xs_handle *)&dummy_handle, STUB), qdisk_start();
     check(be_state() == XenbusStateClosed, "missing image: backend Closed at once, so the frontend need not time out");
     check(strstr(logbuf, "cannot open /nonexistent/cd.iso") != 0, "and the reason is logged");
     rm_tree(BE), qdisk_scan();
@@ -336,7 +444,9 @@ int main(int argc, char **argv)
         { "read-only", case_read_only }, { "bad-requests", case_bad_requests },
         { "ring-bounds", case_ring_bounds }, { "close", case_close }, { "many-pages", case_many_pages },
         { "libxl-removes", case_libxl_removes }, { "bad-backend", case_bad_backend },
+        { "ring-fuzz", case_ring_fuzz }, { "untrusted-nodes", case_untrusted_nodes },
     };
+    alarm(60);   /* a backend that spins is a failure, not a hang */
     for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (!strcmp(cases[i].name, argv[1])) {
             cases[i].run();

@@ -34,7 +34,11 @@ install -m 0755 "$ROOT/test/xen/dom0-init" "$RUN/overlay/init"
 install -m 0755 "$ROOT/test/xen/dom0-test.sh" "$RUN/overlay/stubtest/dom0-test.sh"
 cp "$ROOT/build/out/stubdom.gz" "$ROOT/build/out/stubdom.mod" "$ROOT/build/out/stubdom-dm-helper" "$RUN/overlay/stubtest/"
 # the test's VNC viewer (dom0 runs the same Debian release: the host's gcc and glibc fit)
-gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$RUN/overlay/stubtest/vnc_probe" "$ROOT/test/xen/vnc_probe.c" || exit 1
+gcc -std=c11 -O2 -Wall -Wextra -Werror -iquote "$ROOT/host/dom0" -o "$RUN/overlay/stubtest/vnc_probe" "$ROOT/test/xen/vnc_probe.c" \
+  "$ROOT/host/dom0/vnc_auth.c" -lnettle || exit 1
+# and a stock one for the VNC password check: Debian's vncsnapshot (test/xen/apt-packages.txt;
+# its libraries are in dom0 already, through qemu-system-xen)
+cp /usr/bin/vncsnapshot "$RUN/overlay/stubtest/" || exit 1
 gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$RUN/overlay/stubtest/wait_for" "$ROOT/test/xen/wait_for.c" || exit 1
 # The guest's disk: host/sim's boot sector (prints over COM1, then takes IRQ 4 from the UART).
 (cd "$ROOT" && npx tsx -e 'import { writeFileSync } from "node:fs"; import { bootSectorDisk } from "./host/sim/boot-sector.ts"; writeFileSync(process.argv[1], bootSectorDisk());' "$RUN/overlay/stubtest/boot.img") || exit 1
@@ -204,7 +208,10 @@ if [ "$LINUX" = 1 ]; then
   check "Linux pings dom0 through our e1000 + netfront" 'serial: CHECK ping OK'
   grep -E '^@@ XLCON' "$S" | sed 's/^@@ /    /'
   check "xl console hvm3: the guest's shell on our UART answers a typed command (console 3, pty in the helper)" '^@@ XLCON rc=[0-9]+ [1-9][0-9]* lines with XLCON-42'
-  grep -E '^@@ (VNC|VNCKEY|VNC-PORT|VNCVIEWER) ' "$S" | sed 's/^@@ /    /'
+  grep -E '^@@ (VNC|VNCKEY|VNC-PORT|VNCVIEWER|VNC-NOPASS|VNC-BADPASS|VNCSNAP) ' "$S" | sed 's/^@@ /    /'
+  check "vncpasswd: a VNC viewer without the password is refused" '^@@ VNC-NOPASS vnc_probe: refused: the server wants a password'
+  check "vncpasswd: a wrong password fails VNC Authentication" '^@@ VNC-BADPASS vnc_probe: authentication failed'
+  check "vncpasswd: the test's viewer logs in with it (VNC Authentication, DES challenge)" '^@@ VNC vnc: VNC Authentication'
   check "vnc=1: the helper serves the stub domain's vfb over VNC" '^@@ LINUX-HELPER .*vfb: connected'
   if (cd "$ROOT" && npx tsx test/xen/vnc-screen.ts "$S" "$RUN/vnc.png" "$ROOT/build/out/guest/font8x16.bin"); then
     echo "  ok   VNC shows the guest's framebuffer console (our VGA -> vfb -> VNC): its text read back"; pass=$((pass+1))
@@ -213,6 +220,10 @@ if [ "$LINUX" = 1 ]; then
   fi
   check "keys typed into VNC reach the guest (vkbd -> our PS/2 keyboard -> tty1)" '^@@ VNCKEY [0-9]'
   check "xl vncviewer hvm3 finds the helper's VNC server" '^@@ VNCVIEWER vncviewer 127\.0\.0\.1:0'
+  check "a stock viewer (Debian's vncsnapshot) logs in with vncpasswd and takes a picture" '^@@ VNCSNAP .*Image saved'
+  grep -E '^@@ HELPER-(CONFINED|SECCOMP|SANDBOX) ' "$S" | sed 's/^@@ /    /'
+  check "the dom0 helper ran the whole guest confined: no capabilities, no_new_privs, seccomp filter (sandbox.c)" \
+    '^@@ HELPER-CONFINED CapEff: 0+ CapBnd: 0+ NoNewPrivs: 1 Seccomp: 2 '
   idle=$(sed -nE 's/^@@ IDLE-CPU stubdom ([0-9.]+) ([0-9.]+) guest ([0-9.]+) ([0-9.]+) over ([0-9.]+) ([0-9.]+).*/\1 \2 \3 \4 \5 \6/p' "$S" | head -1)
   if [ -n "$idle" ]; then
     read -r c0 c1 g0 g1 i0 i1 <<< "$idle"

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xen/io/console.h>
@@ -103,7 +104,7 @@ static void case_pty(void)
     add_console(0, "file:/dev/null", false);   /* the log console and the save/restore ones: */
     add_console(1, "file:/dev/null", true);    /* not ours */
     add_console(3, "pty", true);
-    serial_pty_init((struct xs_handle *)&dummy_handle, STUB);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
     check(atoi(node(BE "/%u/state", 3)) == XenbusStateConnected, "console 3 Connected");
     check(!node(FE "/%u/tty", 1) && atoi(node(BE "/%u/state", 1)) == XenbusStateInitialising, "console 1 (save stream) left alone");
     check(bound == 1 && live_maps == 1, "one ring mapped, one port bound (%d, %d)", live_maps, bound);
@@ -152,7 +153,7 @@ static void case_pty(void)
 static void case_flow_control(void)
 {
     add_console(3, "pty", true);
-    serial_pty_init((struct xs_handle *)&dummy_handle, STUB);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
     int tty = open_tty(3);   /* attached, but not reading yet */
     serial_pty_scan();
     /* the reader is slow: the pty's buffer fills, then the rest stays in the ring, nothing lost */
@@ -203,7 +204,7 @@ static void case_file(const char *file)
     char out[300];
     snprintf(out, sizeof out, "file:%s", file);
     set(FE "/3/output", "%s", out);
-    serial_pty_init((struct xs_handle *)&dummy_handle, STUB);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
     guest_writes(3, "to the file\n");
     loop_once(true);
     FILE *f = fopen(file, "r");
@@ -211,12 +212,126 @@ static void case_file(const char *file)
     check(f && fgets(buf, sizeof buf, f) && !strcmp(buf, "to the file\n"), "serial=\"file:...\": output appended to the file");
     fclose(f);
     check(!node(FE "/%u/tty", 3), "and no tty published");
+    struct stat st = { 0 };
+    int rc = stat(file, &st);
+    check(!rc && (st.st_mode & 0777) == 0600, "created mode 0600 (%o)", (unsigned)(st.st_mode & 0777));
+}
+
+/* The stub domain owns its console directory: it can delete `output` and write its own. That
+ * value is not dom0's and is never opened. */
+static void case_hostile_output(const char *dir)
+{
+    char victim[300];
+    snprintf(victim, sizeof victim, "%s/victim", dir);
+    add_console(3, "pty", true);
+    rm_tree(FE "/3/output");
+    set_by(STUB, FE "/3/output", "file:%s", victim);   /* recreated by the stub domain */
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
+    check(access(victim, F_OK) != 0, "a file named by the stub domain is not created");
+    check(strstr(logbuf, "owned by domain 9") && strstr(logbuf, "no output node written by dom0"), "refused in words");
+    check(live_maps == 0 && bound == 0 && atoi(node(BE "/%u/state", 3)) != XenbusStateConnected, "nothing mapped, not connected");
+    rm_tree(BE "/3"), rm_tree(FE "/3"), serial_pty_scan();
+    /* libxl's backend naming a frontend that is not the stub domain's console: refused */
+    add_console(4, "pty", true);
+    set(BE "/4/frontend", "/local/domain/5/device/console/4");
+    set(BE "/4/frontend-id", "5");
+    serial_pty_scan();
+    check(strstr(logbuf, "is not the stub domain's console") && live_maps == 0, "a frontend of another domain: refused");
+}
+
+/* file:PATH where PATH is a symlink (to a file root would otherwise write): not followed. */
+static void case_symlink(const char *dir)
+{
+    char target[300], link[300];
+    snprintf(target, sizeof target, "%s/target", dir);
+    snprintf(link, sizeof link, "%s/link", dir);
+    check(symlink(target, link) == 0, "a symlink %s -> %s", link, target);
+    add_console(3, "", true);
+    set(FE "/3/output", "file:%s", link);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
+    check(access(target, F_OK) != 0, "the symlink is not followed: its target is not created");
+    check(strstr(logbuf, "cannot open") != 0 && live_maps == 0, "refused in words, nothing mapped");
+    rm_tree(BE "/3"), rm_tree(FE "/3"), serial_pty_scan();
+    add_console(3, "", true);
+    set(FE "/3/output", "file:relative.log");
+    serial_pty_scan();
+    check(access("relative.log", F_OK) != 0 && strstr(logbuf, "not an absolute path"), "a relative path is refused");
+}
+
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+/* Many rounds against an attached console: random output (each byte arriving once, in order) and
+ * input, and now and then an index out of range (out_prod more than the ring ahead of what was
+ * consumed, or in_cons moved past what was produced): the console must be disconnected at once,
+ * with a log line, never walked; libxl then makes it again. */
+static void case_ring_fuzz(void)
+{
+    unsigned rounds, hostile = 0;
+    unsigned long long sent = 0, got = 0;
+    int tty = -1;
+    add_console(3, "pty", true);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
+    for (rounds = 0; rounds < 3000; rounds++) {
+        struct xencons_interface *r = ring(3);
+        if (tty < 0) {
+            tty = open_tty(3);
+            serial_pty_scan();
+        }
+        if (rnd() % 10 == 0) {
+            bool out = rnd() % 2;
+            uint32_t bad = (out ? sizeof r->out : sizeof r->in) + 1 + rnd() % (rnd() % 2 ? 100000 : 0xffff0000u);
+            logbuf[0] = 0;
+            if (out)
+                __atomic_store_n(&r->out_prod, r->out_cons + bad, __ATOMIC_RELEASE);
+            else
+                __atomic_store_n(&r->in_cons, r->in_prod - bad, __ATOMIC_RELEASE);
+            loop_once(true);
+            serial_pty_scan();
+            if (!strstr(logbuf, "disconnected") || live_maps || bound || atoi(node(BE "/%u/state", 3)) != XenbusStateClosed)
+                check(0, "round %u: %s %u out of range: disconnected with a log line (%d maps, %d bound)", rounds,
+                      out ? "out_prod" : "in_cons", bad, live_maps, bound);
+            hostile++;
+            close(tty), tty = -1;
+            rm_tree(BE "/3"), rm_tree(FE "/3"), serial_pty_scan();
+            add_console(3, "pty", true);
+            serial_pty_scan();
+            continue;
+        }
+        char chunk[700];
+        unsigned n = rnd() % sizeof chunk;
+        for (unsigned i = 0; i < n; i++)
+            chunk[i] = (char)('a' + (sent + i) % 26);
+        if (r->out_prod - r->out_cons + n <= sizeof r->out) {
+            for (unsigned i = 0; i < n; i++)
+                r->out[MASK_XENCONS_IDX(r->out_prod + i, r->out)] = chunk[i];
+            __atomic_store_n(&r->out_prod, r->out_prod + n, __ATOMIC_RELEASE);
+            sent += n;
+        }
+        if (rnd() % 3 == 0 && write(tty, "k", 1) == 1)
+            r->in_cons = r->in_prod;   /* the stub domain takes what was typed */
+        loop_once(rnd() % 2);
+        char buf[4096];
+        ssize_t k;
+        while ((k = read(tty, buf, sizeof buf)) > 0) {
+            for (ssize_t i = 0; i < k; i++)
+                if (buf[i] != (char)('a' + (got + (unsigned long long)i) % 26))
+                    check(0, "round %u: output byte %llu arrives once, in order", rounds, got + (unsigned long long)i);
+            got += (unsigned long long)k;
+        }
+    }
+    check(hostile > 200, "%u rounds: %u indexes out of range, each disconnected at once with a log line", rounds, hostile);
+    check(got > 100000, "and %llu output bytes passed in order meanwhile", got);
 }
 
 static void case_refused(void)
 {
     add_console(3, "tcp:127.0.0.1:4444", true);
-    serial_pty_init((struct xs_handle *)&dummy_handle, STUB);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
     check(strstr(logbuf, "serial output 'tcp:127.0.0.1:4444' is not served") != 0, "an output it cannot serve is refused in words");
     check(live_maps == 0 && bound == 0, "and nothing stays mapped (%d, %d)", live_maps, bound);
     serial_pty_scan();
@@ -226,7 +341,7 @@ static void case_refused(void)
 static void case_late_frontend_and_release(void)
 {
     add_console(3, "pty", false);   /* the helper starts before the stub domain's end exists */
-    serial_pty_init((struct xs_handle *)&dummy_handle, STUB);
+    serial_pty_init((struct xs_handle *)&dummy_handle, STUB), serial_pty_start();
     check(atoi(node(BE "/%u/state", 3)) == XenbusStateInitialising, "waits for the frontend's ring-ref and port");
     set(FE "/3/ring-ref", "3"), set(FE "/3/port", "23"), set(FE "/3/state", "%d", XenbusStateInitialised);
     serial_pty_scan();   /* the frontend-state watch fired */
@@ -241,6 +356,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         return 2;
+    alarm(60);   /* a backend that spins is a failure, not a hang */
     if (!strcmp(argv[1], "pty"))
         case_pty();
     else if (!strcmp(argv[1], "flow-control"))
@@ -251,6 +367,12 @@ int main(int argc, char **argv)
         case_refused();
     else if (!strcmp(argv[1], "late-frontend"))
         case_late_frontend_and_release();
+    else if (!strcmp(argv[1], "hostile-output") && argc == 3)
+        case_hostile_output(argv[2]);
+    else if (!strcmp(argv[1], "symlink") && argc == 3)
+        case_symlink(argv[2]);
+    else if (!strcmp(argv[1], "ring-fuzz"))
+        case_ring_fuzz();
     else
         return 2;
     return 0;

@@ -3,9 +3,13 @@
  * Prints "listening PORT" once it listens, then one line per thing the server asks of the
  * stub domain's side: "period MS", "key CODE 0|1", "motion DX DY DZ". Reads commands on stdin,
  * one a line: "fill R G B" (whole picture, damaged), "rect X Y W H R G B", "resize W H",
- * "password TEXT" (as libxl's change-vnc-password). Usage: vnc_host DISPLAY-SPEC W H. */
+ * "password TEXT" (as libxl's change-vnc-password; "password" alone: none). Usage:
+ * vnc_host DISPLAY-SPEC W H [LIMIT=MS-OR-COUNT...], limits as in struct vnc_limits
+ * (handshake_ms, idle_ms, per_address, fail_delay_ms, fail_delay_max_ms, global_fails,
+ * global_window_ms), so that the tests need not wait the real timeouts. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stddef.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,6 +87,8 @@ static void command(char *line)
         damage(0, 0, (int32_t)w, (int32_t)h);
     } else if (sscanf(line, "password %63s", text) == 1) {
         vnc_set_password(text);
+    } else if (!strcmp(line, "password")) {
+        vnc_set_password("");
     } else {
         fprintf(stderr, "vnc_host: unknown command %s\n", line);
     }
@@ -92,8 +98,31 @@ static void command(char *line)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4)
+    if (argc < 4)
         return 2;
+    struct vnc_limits lim = vnc_default_limits;
+    for (int i = 4; i < argc; i++) {
+        static const struct { const char *name; size_t off; } known[] = {
+            { "handshake_ms", offsetof(struct vnc_limits, handshake_ms) },
+            { "idle_ms", offsetof(struct vnc_limits, idle_ms) },
+            { "per_address", offsetof(struct vnc_limits, per_address) },
+            { "fail_delay_ms", offsetof(struct vnc_limits, fail_delay_ms) },
+            { "fail_delay_max_ms", offsetof(struct vnc_limits, fail_delay_max_ms) },
+            { "global_fails", offsetof(struct vnc_limits, global_fails) },
+            { "global_window_ms", offsetof(struct vnc_limits, global_window_ms) },
+        };
+        const char *eq = strchr(argv[i], '=');
+        size_t k = 0;
+        while (eq && k < sizeof known / sizeof *known &&
+               (strlen(known[k].name) != (size_t)(eq - argv[i]) || strncmp(argv[i], known[k].name, (size_t)(eq - argv[i]))))
+            k++;
+        if (!eq || k == sizeof known / sizeof *known) {
+            fprintf(stderr, "vnc_host: unknown limit %s\n", argv[i]);
+            return 2;
+        }
+        *(uint32_t *)((char *)&lim + known[k].off) = (uint32_t)strtoul(eq + 1, 0, 10);
+    }
+    vnc_set_limits(&lim);
     fw = (uint32_t)atoi(argv[2]), fh = (uint32_t)atoi(argv[3]);
     fb = calloc((size_t)fw * fh, 4);
     static const struct vnc_source src = { view, take_damage, set_period, key, motion };

@@ -1,12 +1,16 @@
 /* test/xen/vnc_probe.c — a minimal VNC viewer for the end-to-end test, run in the nested dom0:
- * connects to the dom0 helper's VNC server, takes one full picture (written as a binary PPM),
- * then types TEXT through key events (Shift added for characters that need it on a US keyboard;
- * "\n" is Return). Prints what it saw and did on stdout. Exit 0 on success.
- * Usage: vnc_probe HOST PORT OUT.ppm [TEXT] */
+ * connects to the dom0 helper's VNC server (RFB 3.8; VNC Authentication with -p PASSWORD, the
+ * DES from host/dom0/vnc_auth.c), takes one full picture (written as a binary PPM), then types
+ * TEXT through key events (Shift added for characters that need it on a US keyboard; "\n" is
+ * Return). Prints what it saw and did on stdout; a refusal is printed with the server's reason.
+ * Exit 0 on success.
+ * Usage: vnc_probe [-p PASSWORD] HOST PORT OUT.ppm [TEXT]
+ *        vnc_probe --passwd-file PASSWORD FILE   (writes vncpasswd's file, for stock viewers) */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +18,8 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "vnc_auth.h"
 
 static int fd;
 
@@ -53,26 +59,84 @@ static void key(uint32_t sym, int down)
     usleep(30000);
 }
 
+/* The server's reason string after a refusal or a failed SecurityResult, printed; exit 1. */
+static void refused(const char *what)
+{
+    uint8_t b[4];
+    char reason[128] = "";
+    readn(b, 4);
+    uint32_t n = be32(b);
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t ch;
+        readn(&ch, 1);
+        if (i < sizeof reason - 1)
+            reason[i] = (char)ch;
+    }
+    printf("vnc_probe: %s: %s\n", what, reason);
+    exit(1);
+}
+
+/* vncpasswd's file: the password (8 bytes, zero-padded) DES-encrypted with the fixed key all VNC
+ * viewers share, which goes through the same bit reversal as a password. */
+static int passwd_file(const char *password, const char *path)
+{
+    static const char fixed[] = { 23, 82, 107, 6, 35, 78, 88, 7, 0 };
+    struct vnc_auth_key k;
+    vnc_auth_set_password(&k, fixed);
+    uint8_t plain[8] = { 0 }, out[8];
+    for (size_t i = 0; i < sizeof plain && password[i]; i++)
+        plain[i] = (uint8_t)password[i];
+    des_encrypt(&k.des, sizeof plain, out, plain);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(out, 1, sizeof out, f) != sizeof out || fclose(f))
+        die("cannot write the password file");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && !strcmp(argv[1], "--passwd-file"))
+        return passwd_file(argv[2], argv[3]);
+    const char *password = 0;
+    if (argc > 2 && !strcmp(argv[1], "-p"))
+        password = argv[2], argv += 2, argc -= 2;
     if (argc < 4)
-        die("usage: vnc_probe HOST PORT OUT.ppm [TEXT]");
+        die("usage: vnc_probe [-p PASSWORD] HOST PORT OUT.ppm [TEXT]");
     struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2])) };
     inet_pton(AF_INET, argv[1], &sa.sin_addr);
     fd = socket(AF_INET, SOCK_STREAM, 0);
     if (connect(fd, (struct sockaddr *)&sa, sizeof sa))
         die("cannot connect");
-    uint8_t b[64];
+    uint8_t b[256];
     readn(b, 12);
     writen("RFB 003.008\n", 12);
     readn(b, 1);
     if (!b[0])
-        die("the server refused the connection");
-    readn(b + 1, b[0]);
-    writen("\1", 1);   /* None */
+        refused("the server refused the connection");
+    uint8_t ntypes = b[0];
+    readn(b, ntypes);
+    bool none = memchr(b, 1, ntypes), vnc_auth = memchr(b, 2, ntypes);
+    if (password && vnc_auth) {
+        writen("\2", 1);
+        uint8_t challenge[VNC_CHALLENGE_LEN], response[VNC_CHALLENGE_LEN];
+        readn(challenge, sizeof challenge);
+        struct vnc_auth_key k;
+        vnc_auth_set_password(&k, password);
+        vnc_auth_response(&k, challenge, response);
+        writen(response, sizeof response);
+        printf("vnc: VNC Authentication (security type 2)\n");
+    } else if (none) {
+        writen("\1", 1);   /* None */
+    } else {
+        printf("vnc_probe: refused: the server wants a password (security types:");
+        for (unsigned i = 0; i < ntypes; i++)
+            printf(" %u", b[i]);
+        printf(") and none was given\n");
+        return 1;
+    }
     readn(b, 4);
     if (be32(b))
-        die("security handshake failed");
+        refused("authentication failed");
     writen("\1", 1);   /* shared */
     readn(b, 24);
     uint32_t w = be16(b), h = be16(b + 2), nlen = be32(b + 20);

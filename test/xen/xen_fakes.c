@@ -2,20 +2,23 @@
 #define _GNU_SOURCE
 #include "xen_fakes.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <xenevtchn.h>
+#include <xenforeignmemory.h>
 #include <xengnttab.h>
 #include <xenstore.h>
 
-/* ---- xenstore: a flat table of path = value ---- */
+/* ---- xenstore: a flat table of path = value, each node with its owner ---- */
 
 #define MAX_NODES 128
-static struct { char path[160], val[160]; } nodes[MAX_NODES];
+static struct { char path[160], val[160]; unsigned owner; } nodes[MAX_NODES];
 unsigned watches;
+int txn_conflicts;
 
 static int node_find(const char *path)
 {
@@ -25,9 +28,10 @@ static int node_find(const char *path)
     return -1;
 }
 
-void set(const char *path, const char *fmt, ...)
+static void vset(unsigned owner, bool set_owner, const char *path, const char *fmt, va_list ap)
 {
     int i = node_find(path);
+    bool created = i < 0;
     for (int k = 0; i < 0 && k < MAX_NODES; k++)
         if (!nodes[k].path[0])
             i = k;
@@ -36,9 +40,24 @@ void set(const char *path, const char *fmt, ...)
         exit(2);
     }
     snprintf(nodes[i].path, sizeof nodes[i].path, "%s", path);
+    vsnprintf(nodes[i].val, sizeof nodes[i].val, fmt, ap);
+    if (created || set_owner)
+        nodes[i].owner = owner;   /* a write keeps the node's permissions */
+}
+
+void set(const char *path, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(nodes[i].val, sizeof nodes[i].val, fmt, ap);
+    vset(0, false, path, fmt, ap);
+    va_end(ap);
+}
+
+void set_by(unsigned domid, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(domid, true, path, fmt, ap);
     va_end(ap);
 }
 
@@ -65,6 +84,35 @@ void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path, unsigne
     if (len)
         *len = (unsigned)strlen(v);
     return strdup(v);
+}
+
+struct xs_permissions *xs_get_permissions(struct xs_handle *h, xs_transaction_t t, const char *path, unsigned *num)
+{
+    (void)h, (void)t;
+    int i = node_find(path);
+    if (i < 0)
+        return 0;
+    struct xs_permissions *p = malloc(sizeof *p);
+    *p = (struct xs_permissions){ .id = nodes[i].owner, .perms = XS_PERM_NONE };
+    *num = 1;
+    return p;
+}
+
+xs_transaction_t xs_transaction_start(struct xs_handle *h)
+{
+    (void)h;
+    return 1;
+}
+
+bool xs_transaction_end(struct xs_handle *h, xs_transaction_t t, bool abort)
+{
+    (void)h, (void)t, (void)abort;
+    if (txn_conflicts > 0) {
+        txn_conflicts--;
+        errno = EAGAIN;
+        return false;
+    }
+    return true;
 }
 
 bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path, const void *data, unsigned len)
@@ -208,3 +256,45 @@ xenevtchn_port_or_error_t xenevtchn_bind_interdomain(xenevtchn_handle *x, uint32
 int xenevtchn_unbind(xenevtchn_handle *x, evtchn_port_t p) { (void)x, (void)p; bound--; return 0; }
 xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *x) { (void)x; return -1; }
 int xenevtchn_unmask(xenevtchn_handle *x, evtchn_port_t p) { (void)x, (void)p; return 0; }
+int xenevtchn_restrict(xenevtchn_handle *x, domid_t d) { (void)x, (void)d; return 0; }
+
+/* ---- foreign memory: machine frame N is page N of the frontend's memory ---- */
+
+int foreign_maps;   /* foreign mappings not yet unmapped */
+
+xenforeignmemory_handle *xenforeignmemory_open(struct xentoollog_logger *l, unsigned flags)
+{
+    (void)l, (void)flags;
+    return (xenforeignmemory_handle *)&dummy_handle;
+}
+int xenforeignmemory_restrict(xenforeignmemory_handle *f, domid_t d) { (void)f, (void)d; return 0; }
+
+/* One frame: the page itself (shared, as a mapping is). Several: a copy (the helper only reads
+ * the framebuffer and the page directory). */
+void *xenforeignmemory_map(xenforeignmemory_handle *f, uint32_t dom, int prot, size_t n, const xen_pfn_t arr[], int err[])
+{
+    (void)f, (void)dom, (void)prot;
+    for (size_t i = 0; i < n; i++)
+        if (arr[i] >= FE_PAGES) {
+            errno = EFAULT;
+            return 0;
+        }
+    for (size_t i = 0; i < n; i++)
+        err[i] = 0;
+    foreign_maps++;
+    if (n == 1)
+        return fe_mem[arr[0]];
+    uint8_t *buf = aligned_alloc(4096, n * 4096);
+    for (size_t i = 0; i < n; i++)
+        memcpy(buf + i * 4096, fe_mem[arr[i]], 4096);
+    return buf;
+}
+
+int xenforeignmemory_unmap(xenforeignmemory_handle *f, void *addr, size_t n)
+{
+    (void)f;
+    foreign_maps--;
+    if (n != 1)
+        free(addr);
+    return 0;
+}
