@@ -10,7 +10,7 @@ import {
   IOREQ_TYPE_PIO, IOREQ_TYPE_COPY, IOREQ_TYPE_PCI_CONFIG, IOREQ_TYPE_INVALIDATE, IOREQ_TYPE_TIMEOFFSET, DIR_READ,
 } from "./ioreq.ts";
 import { RANGE_PORT, RANGE_MMIO, RANGE_PCI, type Hypervisor } from "./hypervisor.ts";
-import { EVENT, PLATFORM, BLK_INFO, BLK_FLAG, BLK_STATUS, BLK_OP, DMA } from "./abi.ts";
+import { EVENT, PLATFORM, BLK_INFO, BLK_FLAG, BLK_STATUS, BLK_OP, DMA, SURFACE } from "./abi.ts";
 import type { CharBackend, BlockBackend, NetBackend, DisplayBackend } from "./backends.ts";
 
 /** Where one of a device's irq_set pins goes. */
@@ -552,8 +552,13 @@ export class StubdomRuntime {
       display_set_surface(kind, width, height, stride, ptr) {
         if (!spec.display) return;
         if (kind === 0) { spec.display.setSurface(null); return; }
+        // The same checks as runtime/core (imports.c): a known kind, rows within the stride, the
+        // whole span inside module memory; a refused surface is shown blank.
         const bytes = (stride >>> 0) * (height >>> 0);
-        if (!inMem(ptr, bytes)) { rt.log(name, 0, `display surface outside module memory refused`); spec.display.setSurface(null); return; }
+        const why = kind !== SURFACE.RGBA32 && kind !== SURFACE.BGRX32 ? "display surface of an unknown kind refused"
+          : (width >>> 0) * 4 > (stride >>> 0) ? "display surface rows wider than its stride refused"
+          : !inMem(ptr, bytes) ? "display surface outside module memory refused" : null;
+        if (why) { rt.log(name, 0, why); spec.display.setSurface(null); return; }
         const p = ptr >>> 0;
         spec.display.setSurface({ kind, width, height, stride, pixels: () => mem().subarray(p, p + bytes) });
       },

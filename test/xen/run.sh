@@ -63,7 +63,7 @@ boot() {
     -cpu max,-rdtscp,-avx,-avx2,-f16c,-fma,-xsavec,-xsaves,-la57,-pku \
     -display none -monitor none -no-reboot -serial "file:$LOG" \
     -kernel "$OUT/xen.elf" \
-    -append "console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0=pvh iommu=1 loglvl=all guest_loglvl=all console_timestamps=boot spec-ctrl=eager-fpu" \
+    -append "console=com1 com1=115200 dom0_mem=1024M,max:1024M dom0=pvh iommu=1 loglvl=all guest_loglvl=all console_timestamps=boot spec-ctrl=eager-fpu ${XEN_TEST_XEN_ARGS:-}" \
     -initrd "$OUT/vmlinuz console=hvc0 quiet XEN_TEST_PEER=${XEN_TEST_PEER:-1} XEN_TEST_LINUX=$LINUX,$RUN/initrd.cpio" < /dev/null &
   qpid=$!
   last_size=-1; quiet=0
