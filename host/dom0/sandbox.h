@@ -8,10 +8,11 @@
  *      still opens root-owned files as their owner (images, its logs, /dev/ptmx), nothing more.
  *   2. sandbox_confine, once everything else is set up: a seccomp filter (libseccomp), on every
  *      thread, allowing only the system calls the helper makes from then on; anything else kills
- *      the process (SIGSYS). Arguments are checked where it matters: openat may create a file only
- *      with O_NOFOLLOW, mmap/mprotect never make memory executable, clone only makes threads,
- *      and the ioctls that would act beyond the stub domain (privcmd hypercall, dm_op, mmap,
- *      mmap_resource; evtchn bind_virq, bind_unbound_port, reset; TIOCSTI) fail with EPERM.
+ *      the process (SIGSYS), after one log line naming the call (and an ioctl's command).
+ *      Arguments are checked where it matters: openat may create a file only with O_NOFOLLOW, mmap/mprotect never make memory executable, clone only makes threads,
+ *      and of the ioctls only an allow-list passes (gntdev; evtchn bind_interdomain, unbind,
+ *      notify, restrict; privcmd mmapbatch and restrict; what a pty needs): a privcmd hypercall,
+ *      dm_op, evtchn bind_virq or TIOCSTI kills like any other forbidden call.
  * Each returns 0, or -1 with the reason logged. */
 #ifndef DOM0_SANDBOX_H
 #define DOM0_SANDBOX_H

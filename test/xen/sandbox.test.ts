@@ -38,6 +38,8 @@ describe("xen: dom0 helper's confinement (seccomp, capabilities, capped logs)", 
       assert.match(r.stdout, /ok (confined; now|now the privcmd)/, out);
       assert.doesNotMatch(r.stdout, /FAIL/, out);
       assert.equal(r.signal, "SIGSYS", out);
+      assert.match(r.stderr, call === "ioctl" ? /sandbox: forbidden system call 16 \(ioctl command 0x[0-9a-f]+\); exiting/
+        : /sandbox: forbidden system call \d+; exiting/, out);
       if (call === "creat-follow") assert.equal(existsSync(join(d, "created")), false);
     });
   }

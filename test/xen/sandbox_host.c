@@ -136,6 +136,11 @@ static void case_backends(const char *dir)
 #ifndef NO_SANDBOX
     check(sandbox_confine() == 0, "confined");
 #endif
+    /* what the real libxenstore does around every request (xs_talkv), which the stand-in does not */
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigemptyset(&ign.sa_mask);
+    check(sigaction(SIGPIPE, &ign, &old) == 0 && sigaction(SIGPIPE, &old, 0) == 0,
+          "SIGPIPE ignored and restored under the filter, as libxenstore's xs_talkv does");
     /* devices that appear after confinement */
     console(5, late), console(6, "pty");
     serial_pty_scan();
