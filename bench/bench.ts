@@ -10,6 +10,8 @@
 //     MMIO write, descriptor and buffer DMA, the net backend, the status write-back) on each;
 //   - the Internet checksum over 64 KiB (bench/hot/csum.ts) compiled through wasm2c versus the same
 //     function written in C (bench/native/hotc.c), and on V8: what the sandbox costs.
+//   - the VNC server (bench/vnc.ts): a full-screen 1024x768x32 update loop (frames/s, bytes) and an
+//     idle screen (bytes sent, CPU).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -18,6 +20,7 @@ import { buildNative, compileWasm, compileOwn, linkProgram, NATIVE, GEN, POSIX }
 import { createMachine, modulePath } from "../host/node/machine.ts";
 import { memoryImage } from "../host/node/backends/block-file.ts";
 import { bdfOf } from "../host/node/guest.ts";
+import { vncFigures } from "./vnc.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const quick = process.argv.includes("--quick");
@@ -151,3 +154,4 @@ if (nat.ide_ns >= 0 && !Number.isNaN(v8.ide)) console.log(`IDE READ DMA, 8 secto
 if (nat.tx_ns >= 0 && !Number.isNaN(v8.tx)) console.log(`e1000 TX, one 1514-byte frame          ${f(v8.tx)}      ${f(nat.tx_ns)}             ${r(nat.tx_ns / v8.tx)}`);
 console.log(`hot function: Internet checksum of 64 KiB (bench/hot/csum.ts)`);
 console.log(`  native C ${f(nat.csum_c_ns)}   wasm2c ${f(nat.csum_wasm2c_ns)} (${r(nat.csum_wasm2c_ns / nat.csum_c_ns)} of C)   V8 ${f(v8.csum)} (${r(v8.csum / nat.csum_c_ns)} of C)`);
+for (const line of await vncFigures(quick)) console.log(line);

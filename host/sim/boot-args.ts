@@ -24,6 +24,10 @@ export interface BootOptions {
   record: string | null;
   /** Write a replayable trace (docs/trace-format.md, RAM as "reads") here, for stubdom-replay. */
   trace: string | null;
+  /** VNC server: `:N` (127.0.0.1, port 5900+N) or `HOST:PORT` (host/display/rfb-server.ts). */
+  vnc: string | null;
+  /** Web console (noVNC + xterm.js) on 127.0.0.1:PORT (host/web/); null = off. */
+  webPort: number | null;
 }
 
 export class BootUsageError extends Error {}
@@ -46,10 +50,16 @@ export const BOOT_USAGE = `usage: stubdom boot [options]
   --record FILE         write every ioreq and its response to FILE (JSON lines)
   --trace FILE          write a replayable trace (docs/trace-format.md) to FILE: replay it with
                         build/out/native/stubdom-replay --check FILE (npm run build:native)
-  --quiet               no progress lines`;
+  --vnc :N | HOST:PORT  serve the VGA screen, PS/2 keyboard and mouse over VNC (RFB 3.8): :N is
+                        127.0.0.1 port 5900+N; any VNC viewer works (docs/web-console.md)
+  --web [PORT]          serve a web console on http://127.0.0.1:PORT/ (default 6080): the screen
+                        through noVNC, the serial console through xterm.js; the URL is printed
+  --quiet               no progress lines
+  Standard input that is not a terminal (a pipe, a file) is typed into the serial console too,
+  paced by the UART's receive room: echo 'uname -a' | stubdom boot`;
 
 export function parseBootArgs(argv: readonly string[]): BootOptions {
-  const o: BootOptions = { timeoutS: 0, screenshot: null, disk: null, cdrom: null, ramMb: 128, bios: null, until: null, biosLog: false, quiet: false, record: null, trace: null, kernel: null, initrd: null, append: "console=ttyS0" };
+  const o: BootOptions = { timeoutS: 0, screenshot: null, disk: null, cdrom: null, ramMb: 128, bios: null, until: null, biosLog: false, quiet: false, record: null, trace: null, vnc: null, webPort: null, kernel: null, initrd: null, append: "console=ttyS0" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -79,6 +89,16 @@ export function parseBootArgs(argv: readonly string[]): BootOptions {
       case "--quiet": o.quiet = true; break;
       case "--record": o.record = value(); break;
       case "--trace": o.trace = value(); break;
+      case "--vnc": {
+        o.vnc = value();
+        if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/.test(o.vnc)) throw new BootUsageError(`--vnc ${o.vnc}: want :N (display N, port 5900+N) or HOST:PORT`);
+        break;
+      }
+      case "--web": {
+        const next = argv[i + 1];
+        if (next !== undefined && /^\d+$/.test(next)) { o.webPort = num(0, 65535); } else o.webPort = 6080;
+        break;
+      }
       case "--kernel": o.kernel = value(); break;
       case "--initrd": o.initrd = value(); break;
       case "--append": o.append = value(); break;

@@ -17,17 +17,21 @@ import { LineFile } from "./recorder.ts";
 import { recordBuild } from "../node/trace.ts";
 import { writeFileSync } from "node:fs";
 import { preferOptimizedWasm } from "./v8-tuning.ts";
-import { linuxGuestImages, linuxGuestMedia, wirePeer, typePaced } from "./linux-guest.ts";
+import { linuxGuestImages, linuxGuestMedia, wirePeer } from "./linux-guest.ts";
+import { Consoles, ConsoleSetupError } from "./consoles.ts";
 import { GuestBuildError } from "../../build/guest/images.ts";
 
 export interface BootIo {
   stdout: { write(chunk: Uint8Array | string): unknown };
   stderr: { write(chunk: string): unknown };
-  /** The terminal: keys go to the guest's serial port; raw mode so Ctrl-C arrives as 0x03. */
+  /** The terminal: keys go to the guest's serial port; raw mode so Ctrl-C arrives as 0x03. A
+   *  stream that is not a TTY (a pipe) is read into the serial port too, paced the same way. */
   stdin?: NodeJS.ReadStream | null;
+  /** Called once the CPU runs (tests drive the consoles of a live run through this). */
+  onStarted?: (run: { machine: SimMachine; display: SurfaceBackend; serial: ConsoleBackend; consoles: Consoles }) => void;
 }
 
-const SETUP_ERRORS = [BootUsageError, BlockImageError, MissingDeviceError, V86StartError, VgaRomError, DeviceLoadError, GuestBuildError];
+const SETUP_ERRORS = [BootUsageError, BlockImageError, MissingDeviceError, V86StartError, VgaRomError, DeviceLoadError, GuestBuildError, ConsoleSetupError];
 
 export async function boot(argv: readonly string[], io: BootIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
   preferOptimizedWasm();
@@ -50,7 +54,8 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   const check = (text: string): void => {
     if (o.until && !matched && o.until.test(text)) { matched = true; m?.end("stopped"); }
   };
-  const serial = new ConsoleBackend({ echo: { write: (c: Uint8Array) => { io.stdout.write(c); serialText = (serialText + Buffer.from(c).toString("latin1")).slice(-65536); check(serialText); } } });
+  let consoles: Consoles | null = null;
+  const serial = new ConsoleBackend({ echo: { write: (c: Uint8Array) => { io.stdout.write(c); consoles?.serialOut(c); serialText = (serialText + Buffer.from(c).toString("latin1")).slice(-65536); check(serialText); } } });
   const display = new SurfaceBackend();
   const images: ImageBlockBackend[] = [];
   // The default guest (no --disk, no --kernel): the Linux test guest, booted by SeaBIOS from our
@@ -71,6 +76,14 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   if (!present.has("pci")) throw new MissingDeviceError("cannot boot without the pci device (i440FX/PIIX3): build it first");
   if (o.screenshot && !present.has("vga")) throw new MissingDeviceError("--screenshot needs the vga device, which is not built");
   if (o.disk && !present.has("ide")) throw new MissingDeviceError("--disk needs the ide device, which is not built");
+  consoles = new Consoles({ options: o, display, serial, present, say, announce: (l) => io.stderr.write(`[boot] ${l}\n`), stdin: io.stdin });
+  try {
+    await consoles.listen();
+  } catch (e) {
+    await consoles.close();
+    for (const img of images) img.close();
+    throw e;
+  }
   let failures = 0;
   const record = o.record ? new LineFile(o.record) : null;
   say(`v86 CPU, ${o.bios ?? "SeaBIOS"}, ${o.ramMb} MiB RAM, devices: ${[...present].join(" ")}`);
@@ -88,12 +101,17 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
     onFailure: (f) => { failures++; say(`device ${f.device} FAILED: ${f.error} (during ${f.during}); it now reads all-ones, the others keep running`); },
     setup: (rt, sim) => { if (present.has("vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
   });
-  if (o.trace) {
-    const r = await recordBuild(create, { ram: "reads", ramHoles: [[0xa0000, 0xc0000]] });
-    m = r.machine;
-    finishTrace = r.finish;
-  } else {
-    m = await create();
+  try {
+    if (o.trace) {
+      const r = await recordBuild(create, { ram: "reads", ramHoles: [[0xa0000, 0xc0000]] });
+      m = r.machine;
+      finishTrace = r.finish;
+    } else {
+      m = await create();
+    }
+  } catch (e) {
+    await consoles.close(); // the servers must not keep the process alive after a set-up error
+    throw e;
   }
   const machine = m;
   say(`v86 loaded in ${(machine.v86StartMs / 1000).toFixed(2)} s; devices taken over, starting the CPU`);
@@ -107,21 +125,15 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   const timer = o.timeoutS > 0 ? setTimeout(() => machine.end("timeout"), o.timeoutS * 1000) : null;
   const onSigint = (): void => machine.end("stopped");
   process.on("SIGINT", onSigint);
-  const stdin = io.stdin && io.stdin.isTTY ? io.stdin : null;
-  // keys (and pastes) reach the UART a few bytes at a time, in order, so its FIFO never overruns
-  let typing = Promise.resolve();
-  const onKeys = (chunk: Buffer): void => {
-    if (chunk.includes(0x03)) { machine.end("stopped"); return; }
-    const bytes = new Uint8Array(chunk);
-    typing = typing.then(() => typePaced(serial, bytes, () => !machine.ended));
-  };
-  if (stdin) { stdin.setRawMode(true); stdin.on("data", onKeys); stdin.resume(); }
+  // terminal keys, piped input and the web page's typing reach the UART paced by its receive room
+  consoles.start(machine, () => machine.end("stopped"));
   machine.run();
+  io.onStarted?.({ machine, display, serial, consoles });
   const why = await ended;
   live = false;
   if (timer) clearTimeout(timer);
   process.off("SIGINT", onSigint);
-  if (stdin) { stdin.off("data", onKeys); stdin.setRawMode(false); stdin.pause(); }
+  await consoles.close();
   const secs = (machine.elapsedMs() / 1000).toFixed(2);
   if (machine.fault) { say(`simulator fault: ${machine.fault.stack ?? machine.fault.message}`); failures++; }
   say(`${describeEnd(why, matched)} after ${secs} s; ioreqs by device: ${JSON.stringify(machine.ioreqsByDevice())}`);
