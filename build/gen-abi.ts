@@ -71,9 +71,19 @@ export function genTypeScript(abi: AbiDecl): string {
   return out.join("\n") + "\n";
 }
 
+/** The capabilities, in the order the imports first name them: bit n of a manifest's grant. */
+export function capabilities(abi: AbiDecl): string[] {
+  return [...new Set(Object.values(abi.imports).map((f) => f.capability!))];
+}
+
 export function genC(abi: AbiDecl): string {
   const out: string[] = [`/* ${HEADER} */`, "/* The native runtime's view of device ABI v1: constants and the import/export names. */", "#ifndef STUBDOM_ABI_H", "#define STUBDOM_ABI_H", ""];
-  out.push(`#define STUBDOM_ABI_VERSION ${abi.version}`, `#define STUBDOM_ABI_IMPORT_MODULE "${abi.importModule}"`, "");
+  out.push(`#define STUBDOM_ABI_VERSION ${abi.version}`, `#define STUBDOM_ABI_VERSION_STRING "${abi.version}"`,
+    `#define STUBDOM_ABI_IMPORT_MODULE "${abi.importModule}"`, "");
+  const caps = capabilities(abi);
+  out.push("/* Capabilities a manifest grants, in the order the imports first name them (bit n of a grant): */");
+  caps.forEach((c, i) => out.push(`#define STUBDOM_CAP_${c.toUpperCase()} ${i}`));
+  out.push(`#define STUBDOM_CAP_COUNT ${caps.length}`, `#define STUBDOM_CAP_NAMES ${caps.map((c) => JSON.stringify(c)).join(", ")}`, "");
   for (const [group, values] of Object.entries(abi.constants)) {
     for (const [k, v] of Object.entries(values)) out.push(`#define STUBDOM_${group}_${k} ${v}`);
     out.push("");

@@ -15,6 +15,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { IMPORTS, EXPORTS, IMPORT_MODULE, type ImportName } from "../host/node/abi.ts";
+import { capabilities, loadAbi } from "./gen-abi.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(root, "build/out");
@@ -25,8 +26,8 @@ export const CORE = join(root, "runtime/core");
 export const POSIX = join(root, "runtime/posix");
 const force = process.argv.includes("--force");
 
-/** Capability bits, in runtime/core/module.h's order. */
-const CAPS = ["log", "claim", "pci", "irq", "dma", "timer", "platform", "chr", "blk", "net", "display"];
+/** Capability bits, in the ABI's order (runtime/core/abi.h STUBDOM_CAP_*, which module.h uses). */
+const CAPS = capabilities(loadAbi());
 const CC = process.env.CC ?? "cc";
 /** Debian's wasm2c by absolute path: npm's `wabt` package puts a different wasm2c (a newer
  *  version, whose output expects another runtime interface) on npx's PATH. */

@@ -11,7 +11,7 @@
 //              environment; fuzz/build.sh)                           → fuzz/out/oss-fuzz/<device>
 // Usage: tsx fuzz/build.ts [--engine E] [device...]   (default: libfuzzer, every device)
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildNative, devtab, listNativeModules } from "../build/native.ts";
@@ -137,12 +137,12 @@ export function buildFuzzer(device: string, engine: Engine = "libfuzzer", log: (
 
   const resource = execFileSync(f.cc.startsWith("afl") ? "clang" : f.cc, ["-print-file-name=include"], { encoding: "utf8" }).trim();
   const free = ["-ffreestanding", "-nostdinc", "-isystem", resource, "-I", join(CORE, "freestanding"), "-I", CORE];
-  const coreHeaders = ["core.h", "internal.h", "module.h", "abi.h", "ioreq.h", "ranges.h", "backends.h", "jmp.h", "fmt.h", "platform.h", "wasm2c/wasm-rt.h"].map((h) => join(CORE, h));
+  const coreHeaders = [...readdirSync(CORE).filter((h) => h.endsWith(".h")), "wasm2c/wasm-rt.h"].map((h) => join(CORE, h));
   const objs: string[] = [];
   log(`cc (${engine}) ${device}`);
   objs.push(cc(f, hooked, join(obj, `${device}.o`), ["-std=c11", ...GEN_WARN, ...free, "-I", join(CORE, "wasm2c")], coreHeaders));
   objs.push(cc(f, tab, join(obj, `devtab-${device}.o`), ["-std=c11", ...GEN_WARN, ...free, "-I", join(CORE, "wasm2c"), "-I", gen], [c, ...coreHeaders]));
-  for (const s of ["chr.c", "device.c", "fmt.c", "imports.c", "ioreq.c", "irq.c", "ranges.c", "timers.c", "w2c_rt.c"]) {
+  for (const s of readdirSync(CORE).filter((c) => c.endsWith(".c")).sort()) {
     objs.push(cc(f, join(CORE, s), join(obj, `core_${s.slice(0, -2)}.o`), [...OWN, ...free], coreHeaders));
   }
   // jmp.S: plain assembly, never instrumented

@@ -1,13 +1,13 @@
 // Delivers the VGA BIOS image named by the vga device's `rom=` configuration (default SeaBIOS's
-// vgabios-stdvga.bin) to the device, as the device-private dev_event the module documents
-// (stubdom/vga/rom.ts). The file is checked here first so a missing or malformed image is a
-// clear configuration error before the guest runs. To be replaced by a runtime-level delivery
-// once the ABI carries one (docs/devices/vga.md, "ROM delivery").
+// vgabios-stdvga.bin) to the device as the ABI's EVENT_ROM_IMAGE (stubdom/vga/rom.ts takes it).
+// The file is checked here first so a missing or malformed image is a clear configuration error
+// before the guest runs (docs/devices/vga.md, "ROM delivery").
 import { existsSync, readFileSync } from "node:fs";
 import type { StubdomRuntime } from "../node/runtime.ts";
+import { EVENT } from "../node/abi.ts";
 
 export const DEFAULT_VGA_ROM = "/usr/share/seabios/vgabios-stdvga.bin";
-export const EVENT_VGA_ROM_IMAGE = 0x5600;
+export const EVENT_VGA_ROM_IMAGE = EVENT.ROM_IMAGE;
 const ROM_BAR_SIZE = 65536;
 
 export class VgaRomError extends Error {}

@@ -65,18 +65,7 @@ xenevtchn_handle *qdisk_evtchn(void) { return xce; }
 
 /* The vbd cannot be served: say why in the log and Closed to the frontend, which then gives up
  * at once instead of waiting out its timeout. */
-static void fail(struct disk *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct disk *d, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printk("qdisk %u: %s\n", d->devid, msg);
-    d->failed = true;
-    store_put(store, d->be, "state", "%d", XenbusStateClosed);
-}
+#define fail(d, ...) backend_fail(store, (d)->be, &(d)->failed, "qdisk", (int)(d)->devid, __VA_ARGS__)
 
 /* A new vbd: open its image (params = "aio:PATH", "raw:PATH" or PATH) and describe it. */
 static void open_disk(struct disk *d)

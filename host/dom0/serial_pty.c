@@ -60,17 +60,8 @@ static xenevtchn_handle *xce;
 static xengnttab_handle *xgt;
 static int where[SERIAL_PTY_POLLFDS];   /* per pollfd entry: -1 = event channels, else console index */
 
-static void fail(struct cons *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct cons *c, const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printk("console %u: %s\n", c->devid, msg);
-    c->failed = true;
-}
+/* a console that cannot be served: logged, left alone until libxl makes a new one */
+#define fail(c, ...) backend_fail(store, NULL, &(c)->failed, "console", (int)(c)->devid, __VA_ARGS__)
 
 void serial_pty_init(struct xs_handle *xs, unsigned stub)
 {

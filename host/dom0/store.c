@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xen/io/xenbus.h>
+
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define TRIES 8          /* transaction retries when a read node changed under us */
@@ -139,4 +141,21 @@ void store_put(struct xs_handle *xs, const char *dir, const char *key, const cha
     va_end(ap);
     if (make_path(path, sizeof path, dir, key))
         xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val));
+}
+
+void backend_fail(struct xs_handle *xs, const char *be, bool *failed, const char *kind, int devid,
+                  const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (devid >= 0)
+        printk("%s %d: %s\n", kind, devid, msg);
+    else
+        printk("%s: %s\n", kind, msg);
+    *failed = true;
+    if (be)
+        store_put(xs, be, "state", "%d", XenbusStateClosed);
 }

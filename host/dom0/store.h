@@ -37,4 +37,10 @@ bool store_exists(struct xs_handle *xs, const char *dir, const char *key);
 void store_put(struct xs_handle *xs, const char *dir, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The one way a backend (qdisk.c, serial_pty.c, vfb_backend.c) gives up on a device: logs
+ * "<kind> <devid>: <why>" ("<kind>: <why>" when devid < 0), sets *failed, and when `be` is not
+ * NULL says XenbusStateClosed in be/state, so that the frontend stops waiting at once. */
+void backend_fail(struct xs_handle *xs, const char *be, bool *failed, const char *kind, int devid,
+                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
 #endif

@@ -63,18 +63,7 @@ static int32_t dx0, dy0, dx1, dy1; /* accumulated damage; empty when dx0 >= dx1 
 static uint32_t period_ms, period_sent = UINT32_MAX;
 static unsigned geometry_refused;  /* per connection: the first few are logged */
 
-static void fail(struct end *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(struct end *e, const char *fmt, ...)
-{
-    char msg[200];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    printk("%s: %s\n", e->kind, msg);
-    e->failed = true;
-    store_put(store, e->be, "state", "6");
-}
+#define fail(e, ...) backend_fail(store, (e)->be, &(e)->failed, (e)->kind, -1, __VA_ARGS__)
 
 void vfb_backend_init(struct xs_handle *xs, unsigned stub)
 {
@@ -283,7 +272,7 @@ static void connect_end(struct end *e)
     e->in_prod = __atomic_load_n((uint32_t *)(e->page + 4), __ATOMIC_ACQUIRE);
     e->out_cons = __atomic_load_n((uint32_t *)(e->page + 8), __ATOMIC_ACQUIRE);
     e->connected = true;
-    store_put(store, e->be, "state", "4");
+    store_put(store, e->be, "state", "%d", XenbusStateConnected);
     printk("%s: connected (page %lu, port %lu)%s\n", e->kind, ref, port, e == &vfb ? ", framebuffer found" : "");
 }
 
@@ -302,7 +291,7 @@ static void scan_end(struct end *e)
     if (e->connected && !store_untrusted_ulong(store, e->fe, "state", FRONTEND_MAX_STATE, &fe_state) &&
         fe_state >= XenbusStateClosing) {
         release(e);
-        store_put(store, e->be, "state", "6");
+        store_put(store, e->be, "state", "%d", XenbusStateClosed);
         e->failed = true;   /* not again until libxl makes a new one */
         return;
     }

@@ -2,8 +2,8 @@
  * security handshakes (vnc_handshake.c; VNC Authentication in vnc_auth.c). Per client: a
  * handshake state, an input buffer parsed one whole message at a time, an output buffer written
  * as the socket takes it, its pixel format, whether it understands DesktopSize, its pending
- * update request and the area changed since its last update. Updates are Raw rectangles of the
- * bounding box of what changed. Clients still in the handshake are timed out (vnc_limits). */
+ * update request and the area changed since its last update (the updates themselves:
+ * vnc_update.c). Clients still in the handshake are timed out (vnc_limits). */
 #define _GNU_SOURCE
 #include "vnc_client.h"
 #include "keymap.h"
@@ -28,8 +28,6 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define MAX_ENCODINGS 1024
 #define MAX_CUT_TEXT (1u << 20)
 #define LOG_LINES_PER_MIN 30
-#define ENC_RAW 0
-#define ENC_DESKTOP_SIZE (-223)
 #define BTN_LEFT 0x110
 #define BTN_RIGHT 0x111
 #define BTN_MIDDLE 0x112
@@ -179,7 +177,7 @@ void vnc_set_password(const char *password)
     vnc_log("vnc: password %s; %u client(s) disconnected\n", password && *password ? "set" : "cleared", dropped);
 }
 
-static bool reserve(struct vnc_client *c, size_t more)
+bool vnc_reserve(struct vnc_client *c, size_t more)
 {
     if (c->out_len + more > OUT_LIMIT) {
         vnc_drop(c, "it does not read what it asked for");
@@ -201,7 +199,7 @@ static bool reserve(struct vnc_client *c, size_t more)
 
 bool vnc_emit(struct vnc_client *c, const void *p, size_t n)
 {
-    if (c->fd < 0 || !reserve(c, n))
+    if (c->fd < 0 || !vnc_reserve(c, n))
         return false;
     memcpy(c->out + c->out_len, p, n);
     c->out_len += n;
@@ -224,92 +222,6 @@ void vnc_flush(struct vnc_client *c)
     }
     memmove(c->out, c->out + done, c->out_len - done);
     c->out_len -= done;
-}
-
-/* ---- updates ---- */
-
-static void add_dirty(struct vnc_client *c, int32_t x, int32_t y, int32_t w, int32_t h)
-{
-    if (w <= 0 || h <= 0)
-        return;
-    if (c->dx0 >= c->dx1) {
-        c->dx0 = x, c->dy0 = y, c->dx1 = x + w, c->dy1 = y + h;
-    } else {
-        c->dx0 = x < c->dx0 ? x : c->dx0, c->dy0 = y < c->dy0 ? y : c->dy0;
-        c->dx1 = x + w > c->dx1 ? x + w : c->dx1, c->dy1 = y + h > c->dy1 ? y + h : c->dy1;
-    }
-}
-
-static void put_pixel(const struct vnc_format *f, uint8_t *out, const uint8_t *bgrx)
-{
-    uint32_t r = bgrx[2], g = bgrx[1], b = bgrx[0];
-    uint32_t v = (r * f->rmax / 255) << f->rshift | (g * f->gmax / 255) << f->gshift | (b * f->bmax / 255) << f->bshift;
-    unsigned bytes = f->bpp / 8;
-    for (unsigned i = 0; i < bytes; i++)
-        out[f->big_endian ? bytes - 1 - i : i] = (uint8_t)(v >> (8 * i));
-}
-
-static bool is_native(const struct vnc_format *f)
-{
-    return f->bpp == 32 && !f->big_endian && f->rmax == 255 && f->gmax == 255 && f->bmax == 255 &&
-           f->rshift == 16 && f->gshift == 8 && f->bshift == 0;
-}
-
-static void send_update(struct vnc_client *c, const struct vnc_view *v)
-{
-    bool resized = v->width != c->known_w || v->height != c->known_h;
-    bool announce = resized && c->desktop_size;
-    if (resized) {
-        c->known_w = v->width, c->known_h = v->height;
-        c->dx0 = 0, c->dy0 = 0, c->dx1 = (int32_t)v->width, c->dy1 = (int32_t)v->height;
-        c->incremental = false;
-    }
-    int32_t x0 = 0, y0 = 0, x1 = (int32_t)v->width, y1 = (int32_t)v->height;
-    if (c->incremental) {
-        if (c->dx0 >= c->dx1)
-            return;   /* nothing new yet: the request waits */
-        x0 = c->dx0 < 0 ? 0 : c->dx0, y0 = c->dy0 < 0 ? 0 : c->dy0;
-        x1 = c->dx1 < x1 ? c->dx1 : x1, y1 = c->dy1 < y1 ? c->dy1 : y1;
-    }
-    c->dx0 = c->dx1 = c->dy0 = c->dy1 = 0;
-    c->want = false;
-    bool raw = x1 > x0 && y1 > y0;
-    if (!raw && !announce)
-        return;
-    /* one FramebufferUpdate: the new size first (DesktopSize), then the pixels */
-    uint8_t hdr[4 + 12];
-    hdr[0] = 0, hdr[1] = 0;
-    vnc_put16(hdr + 2, (uint16_t)(announce + raw));
-    if (!vnc_emit(c, hdr, 4))
-        return;
-    if (announce) {
-        vnc_put16(hdr, 0), vnc_put16(hdr + 2, 0), vnc_put16(hdr + 4, (uint16_t)v->width), vnc_put16(hdr + 6, (uint16_t)v->height);
-        vnc_put32(hdr + 8, (uint32_t)ENC_DESKTOP_SIZE);
-        if (!vnc_emit(c, hdr, 12))
-            return;
-    }
-    if (!raw)
-        return;
-    uint32_t w = (uint32_t)(x1 - x0), h = (uint32_t)(y1 - y0), bpp = c->fmt.bpp / 8;
-    vnc_put16(hdr, (uint16_t)x0), vnc_put16(hdr + 2, (uint16_t)y0), vnc_put16(hdr + 4, (uint16_t)w), vnc_put16(hdr + 6, (uint16_t)h);
-    vnc_put32(hdr + 8, ENC_RAW);
-    if (!vnc_emit(c, hdr, 12) || !reserve(c, (size_t)w * h * bpp))
-        return;
-    uint8_t *out = c->out + c->out_len;
-    bool fast = is_native(&c->fmt);
-    for (uint32_t y = 0; y < h; y++) {
-        const uint8_t *row = v->pixels + (size_t)(y0 + (int32_t)y) * v->stride + (size_t)x0 * 4;
-        if (fast) {
-            memcpy(out, row, (size_t)w * 4);
-            for (uint32_t x = 0; x < w; x++)
-                out[x * 4 + 3] = 0;
-            out += (size_t)w * 4;
-        } else {
-            for (uint32_t x = 0; x < w; x++, out += bpp)
-                put_pixel(&c->fmt, out, row + x * 4);
-        }
-    }
-    c->out_len += (size_t)w * h * bpp;
 }
 
 static void pointer(struct vnc_client *c, uint8_t mask, int32_t x, int32_t y)
@@ -528,9 +440,9 @@ void vnc_handle(const struct pollfd *pfd, unsigned n)
             continue;
         watching++;
         if (dirty)
-            add_dirty(c, x, y, w, h);
+            vnc_add_dirty(c, x, y, w, h);
         if (have && c->want && c->out_len < OUT_BUSY)
-            send_update(c, &v);
+            vnc_send_update(c, &v);
         if (c->fd >= 0 && c->out_len)
             vnc_flush(c);
     }

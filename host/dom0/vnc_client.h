@@ -1,6 +1,7 @@
 /* host/dom0/vnc_client.h — inside the VNC server: one client's state, shared by vnc.c (sockets,
- * timeouts, updates, normal messages) and vnc_handshake.c (version, security, VNC
- * Authentication, ServerInit). Not an interface for anything else. */
+ * timeouts, normal messages), vnc_handshake.c (version, security, VNC
+ * Authentication, ServerInit) and vnc_update.c (FramebufferUpdate). Not an interface for anything
+ * else. */
 #ifndef DOM0_VNC_CLIENT_H
 #define DOM0_VNC_CLIENT_H
 
@@ -12,6 +13,8 @@
 #include "vnc_auth.h"
 
 #define VNC_IN_BUF 4096
+#define ENC_RAW 0
+#define ENC_DESKTOP_SIZE (-223)
 
 /* handshake states, then ST_NORMAL: the client is in and sees the screen */
 enum { ST_VERSION, ST_SECURITY, ST_AUTH, ST_INIT, ST_NORMAL };
@@ -46,9 +49,16 @@ extern char vnc_server_name[64];
 uint64_t vnc_now(void);
 /* printk, but at most a few lines a minute (then one line saying how many were left out) */
 void vnc_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* room for `more` bytes in c->out; false when the client was dropped (too far behind) */
+bool vnc_reserve(struct vnc_client *c, size_t more);
 bool vnc_emit(struct vnc_client *c, const void *p, size_t n);
 void vnc_flush(struct vnc_client *c);
 void vnc_drop(struct vnc_client *c, const char *why);
+
+/* vnc_update.c */
+void vnc_add_dirty(struct vnc_client *c, int32_t x, int32_t y, int32_t w, int32_t h);
+/* answers the client's pending FramebufferUpdateRequest from `v` (or leaves it pending) */
+void vnc_send_update(struct vnc_client *c, const struct vnc_view *v);
 
 /* vnc_handshake.c */
 void vnc_handshake_start(struct vnc_client *c);

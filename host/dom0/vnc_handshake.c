@@ -36,6 +36,20 @@ void vnc_handshake_start(struct vnc_client *c)
     vnc_emit(c, "RFB 003.008\n", 12);
 }
 
+/* The connection closed because of `reason`, sent first as an RFB string when `say`. */
+static void close_because(struct vnc_client *c, const char *reason, bool say)
+{
+    if (say) {
+        uint8_t b[4];
+        vnc_put32(b, (uint32_t)strlen(reason));
+        vnc_emit(c, b, 4);
+        vnc_emit(c, reason, strlen(reason));
+    }
+    vnc_flush(c);
+    if (c->fd >= 0)
+        vnc_drop(c, reason);
+}
+
 /* Refusal before the security step: no security types, and why. */
 static void refuse(struct vnc_client *c, const char *reason)
 {
@@ -46,12 +60,7 @@ static void refuse(struct vnc_client *c, const char *reason)
     } else {
         vnc_emit(c, "\0", 1);
     }
-    vnc_put32(b, (uint32_t)strlen(reason));
-    vnc_emit(c, b, 4);
-    vnc_emit(c, reason, strlen(reason));
-    vnc_flush(c);
-    if (c->fd >= 0)
-        vnc_drop(c, reason);
+    close_because(c, reason, true);
 }
 
 /* SecurityResult "failed" (with the reason for 3.8), and the connection closed. */
@@ -60,14 +69,7 @@ static void fail(struct vnc_client *c, const char *reason)
     uint8_t b[4];
     vnc_put32(b, 1);
     vnc_emit(c, b, 4);
-    if (c->minor == 8) {
-        vnc_put32(b, (uint32_t)strlen(reason));
-        vnc_emit(c, b, 4);
-        vnc_emit(c, reason, strlen(reason));
-    }
-    vnc_flush(c);
-    if (c->fd >= 0)
-        vnc_drop(c, reason);
+    close_because(c, reason, c->minor == 8);
 }
 
 /* Why `c` may not try a password now, or 0 if it may. */

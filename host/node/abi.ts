@@ -49,7 +49,7 @@ export type Capability = (typeof IMPORTS)[ImportName]["capability"];
 
 export const LOG = {ERROR: 0, WARN: 1, INFO: 2, DEBUG: 3} as const;
 export const SPACE = {PORT: 0, MMIO: 1} as const;
-export const EVENT = {BLK_DONE: 1, NET_RX: 2, KEY: 3, MOUSE: 4, CHR_RX: 5, DISPLAY_REFRESH: 6, NET_LINK: 7, BLK_MEDIA: 8} as const;
+export const EVENT = {BLK_DONE: 1, NET_RX: 2, KEY: 3, MOUSE: 4, CHR_RX: 5, DISPLAY_REFRESH: 6, NET_LINK: 7, BLK_MEDIA: 8, ROM_IMAGE: 9} as const;
 export const PLATFORM = {RESET: 1, POWEROFF: 2, A20: 3, PAM: 4, PCI_LINK_ROUTE: 5} as const;
 export const BLK_OP = {READ: 0, WRITE: 1, FLUSH: 2} as const;
 export const BLK_STATUS = {OK: 0, EIO: 1, RANGE: 2, RDONLY: 3, NOMEDIA: 4} as const;

@@ -1,6 +1,7 @@
 // Guest RAM as the stub domain sees it: Xen maps guest frames into the device-model domain
-// (foreign mapping); here it is one buffer shared by the hypervisor simulator and the runtime.
-// Accesses outside RAM fail (return false), as a foreign map of a hole does.
+// (foreign mapping); here it is one buffer shared by the hypervisor simulator and the runtime
+// (host/sim's V86Ram is the same accessor over v86's memory). Accesses outside RAM fail (return
+// false), as a foreign map of a hole does.
 
 export interface GuestMemory {
   /** Copies guest [gpa, gpa+len) into `dst`; false if any byte lies outside guest RAM. */
@@ -10,12 +11,13 @@ export interface GuestMemory {
   contains(gpa: number, len: number): boolean;
 }
 
-/** Flat RAM from guest-physical 0 up to `size`, optionally with a high part above 4 GiB. */
-export class GuestRam implements GuestMemory {
-  readonly bytes: Uint8Array;
-  constructor(readonly size: number) {
-    this.bytes = new Uint8Array(size);
-  }
+/** The one guest-RAM accessor (host/node's flat buffer, host/sim's v86 memory): bytes at their
+ *  guest-physical offsets, bounded by `contains`; a subclass says where the bytes are, may narrow
+ *  `contains` (holes) and hears of every write through `written`. */
+export abstract class RamAccessor implements GuestMemory {
+  abstract readonly size: number;
+  /** Guest RAM from guest-physical 0; index = gpa. */
+  abstract readonly bytes: Uint8Array;
   contains(gpa: number, len: number): boolean {
     return Number.isInteger(gpa) && gpa >= 0 && len >= 0 && gpa + len <= this.size;
   }
@@ -27,6 +29,18 @@ export class GuestRam implements GuestMemory {
   write(gpa: number, src: Uint8Array): boolean {
     if (!this.contains(gpa, src.length)) return false;
     this.bytes.set(src, gpa);
+    this.written(gpa, src.length);
     return true;
+  }
+  /** After `len` bytes at `gpa` were written through write(). */
+  protected written(_gpa: number, _len: number): void {}
+}
+
+/** Flat RAM from guest-physical 0 up to `size`. */
+export class GuestRam extends RamAccessor {
+  readonly bytes: Uint8Array;
+  constructor(readonly size: number) {
+    super();
+    this.bytes = new Uint8Array(size);
   }
 }

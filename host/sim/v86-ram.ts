@@ -2,17 +2,18 @@
 // memory region behind cpu.mem8), so device DMA reads and writes exactly what the guest CPU sees,
 // as a foreign mapping does on Xen. The legacy VGA hole (0xA0000–0xBFFFF) is not RAM (v86 routes
 // it to MMIO), and a DMA write drops v86's JIT code compiled from the bytes it replaces.
-import type { GuestRam } from "../node/guest-memory.ts";
+import { RamAccessor } from "../node/guest-memory.ts";
 import type { V86Cpu } from "./v86-types.ts";
 
 const HOLE_START = 0xa0000;
 const HOLE_END = 0xc0000;
 
-export class V86Ram implements GuestRam {
+export class V86Ram extends RamAccessor {
   readonly size: number;
   private view: Uint8Array;
 
   constructor(private readonly cpu: V86Cpu) {
+    super();
     this.size = cpu.memory_size[0]!;
     this.view = this.makeView();
   }
@@ -27,21 +28,13 @@ export class V86Ram implements GuestRam {
     return this.view;
   }
 
-  contains(gpa: number, len: number): boolean {
-    if (!Number.isInteger(gpa) || gpa < 0 || len < 0 || gpa + len > this.size) return false;
+  /** RAM, less the legacy VGA hole. */
+  override contains(gpa: number, len: number): boolean {
+    if (!super.contains(gpa, len)) return false;
     return len === 0 || gpa + len <= HOLE_START || gpa >= HOLE_END;
   }
 
-  read(gpa: number, dst: Uint8Array): boolean {
-    if (!this.contains(gpa, dst.length)) return false;
-    dst.set(this.bytes.subarray(gpa, gpa + dst.length));
-    return true;
-  }
-
-  write(gpa: number, src: Uint8Array): boolean {
-    if (!this.contains(gpa, src.length)) return false;
-    this.bytes.set(src, gpa);
-    if (src.length) this.cpu.jit_dirty_cache(gpa, gpa + src.length);
-    return true;
+  protected override written(gpa: number, len: number): void {
+    if (len) this.cpu.jit_dirty_cache(gpa, gpa + len);
   }
 }

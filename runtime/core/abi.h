@@ -4,7 +4,23 @@
 #define STUBDOM_ABI_H
 
 #define STUBDOM_ABI_VERSION 1
+#define STUBDOM_ABI_VERSION_STRING "1"
 #define STUBDOM_ABI_IMPORT_MODULE "host"
+
+/* Capabilities a manifest grants, in the order the imports first name them (bit n of a grant): */
+#define STUBDOM_CAP_LOG 0
+#define STUBDOM_CAP_CLAIM 1
+#define STUBDOM_CAP_PCI 2
+#define STUBDOM_CAP_IRQ 3
+#define STUBDOM_CAP_DMA 4
+#define STUBDOM_CAP_TIMER 5
+#define STUBDOM_CAP_PLATFORM 6
+#define STUBDOM_CAP_CHR 7
+#define STUBDOM_CAP_BLK 8
+#define STUBDOM_CAP_NET 9
+#define STUBDOM_CAP_DISPLAY 10
+#define STUBDOM_CAP_COUNT 11
+#define STUBDOM_CAP_NAMES "log", "claim", "pci", "irq", "dma", "timer", "platform", "chr", "blk", "net", "display"
 
 #define STUBDOM_LOG_ERROR 0
 #define STUBDOM_LOG_WARN 1
@@ -22,6 +38,7 @@
 #define STUBDOM_EVENT_DISPLAY_REFRESH 6
 #define STUBDOM_EVENT_NET_LINK 7
 #define STUBDOM_EVENT_BLK_MEDIA 8
+#define STUBDOM_EVENT_ROM_IMAGE 9
 
 #define STUBDOM_PLATFORM_RESET 1
 #define STUBDOM_PLATFORM_POWEROFF 2

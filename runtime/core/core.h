@@ -94,6 +94,12 @@ struct Z_host_instance_t {
     struct core_device *dev;
 };
 
+/* Module memory backing an MMIO region (vram_map): mapped into the guest instead of ioreqs. */
+struct core_vram {
+    int32_t region;
+    uint32_t ptr, len;
+};
+
 struct core_device {
     char name[32];
     const struct core_module *mod;
@@ -108,7 +114,7 @@ struct core_device {
     /* pins currently high, in the order they went high (host/node's Map order) */
     uint8_t pins_high[CORE_MAX_PINS];
     unsigned npins_high;
-    struct { int32_t region; uint32_t ptr, len; } vram[CORE_MAX_VRAM];
+    struct core_vram vram[CORE_MAX_VRAM];
     unsigned nvram;
     /* received bytes not yet delivered (chr.c), and the room the device last reported through
      * chr_rx_room (-1: never reported, no flow control) */

@@ -13,8 +13,6 @@ char core_trap_message[128];
 struct core *core_alloc_rt;
 uint32_t core_alloc_limit_pages;
 
-static const char *const level_names[] = {"error", "warn", "info", "debug"};
-
 void core_init(struct core *rt, const struct core_hv *hv, const struct core_guest_mem *ram,
                const struct core_options *opts, void *arena, size_t arena_len)
 {
@@ -36,42 +34,6 @@ void *core_arena_alloc(struct core *rt, size_t len, size_t align)
     return (void *)p;
 }
 
-void core_log(struct core *rt, const char *device, int level, const char *text, size_t len)
-{
-    if (rt->opts.log) {
-        rt->opts.log(rt->opts.log_ctx, device, level, text, len);
-        return;
-    }
-    if (level > 1) return; /* host/node's default sink prints errors and warnings only */
-    char line[512];
-    struct fmt f;
-    fmt_init(&f, line, sizeof line);
-    fmt_str(&f, "[");
-    fmt_str(&f, device);
-    fmt_str(&f, "] ");
-    if (level >= 0 && level < 4) fmt_str(&f, level_names[level]);
-    else fmt_sdec(&f, level);
-    fmt_str(&f, ": ");
-    fmt_mem(&f, text, len);
-    platform_log(line, f.len);
-}
-
-static uint64_t fnv1a(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
-    return h;
-}
-
-void core_logf_once(struct core *rt, const char *key, size_t keylen, const char *text)
-{
-    uint64_t h = fnv1a(key, keylen);
-    for (unsigned i = 0; i < rt->nlogged; i++)
-        if (rt->logged[i] == h) return;
-    if (rt->nlogged < CORE_MAX_LOGONCE) rt->logged[rt->nlogged++] = h;
-    core_log(rt, rt->current ? rt->current : "runtime", 2, text, core_strlen(text));
-}
-
 int core_in_mem(struct core_device *dev, int32_t ptr, int32_t len)
 {
     wasm_rt_memory_t *m = dev->mod->memory(dev->inst);
@@ -85,87 +47,49 @@ uint8_t *core_device_memory(struct core_device *dev, uint32_t *len)
     return m->data;
 }
 
-static void format_during(struct fmt *f, const struct core_during *d)
+static void format_during(char *buf, size_t size, const struct core_during *d)
 {
+    const char *dir = d->dir ? "read" : "write";
     switch (d->kind) {
     case CORE_DURING_IOREQ:
-        fmt_str(f, "ioreq ");
-        fmt_str(f, d->dir ? "read " : "write ");
-        fmt_str(f, d->type == 0 ? "port 0x" : "mmio 0x");
-        fmt_hex(f, d->addr);
-        fmt_str(f, " size ");
-        fmt_dec(f, (uint32_t)d->size);
-        if (d->is_ptr) {
-            fmt_str(f, " buffer 0x");
-            fmt_hex(f, d->data);
-            fmt_str(f, " x");
-            fmt_dec(f, d->count);
-            if (d->df) fmt_str(f, " df");
-        } else {
-            fmt_str(f, " data 0x");
-            fmt_hex(f, d->data);
-        }
+        if (d->is_ptr)
+            core_snprintf(buf, size, "ioreq %s %s 0x%llx size %u buffer 0x%llx x%u%s", dir, d->type == 0 ? "port" : "mmio",
+                          (unsigned long long)d->addr, (unsigned)d->size, (unsigned long long)d->data, d->count, d->df ? " df" : "");
+        else
+            core_snprintf(buf, size, "ioreq %s %s 0x%llx size %u data 0x%llx", dir, d->type == 0 ? "port" : "mmio",
+                          (unsigned long long)d->addr, (unsigned)d->size, (unsigned long long)d->data);
         break;
     case CORE_DURING_PCI:
-        fmt_str(f, "ioreq PCI_CONFIG ");
-        fmt_str(f, d->dir ? "read " : "write ");
-        fmt_bdf(f, d->bdf);
-        fmt_str(f, " reg 0x");
-        fmt_hex(f, d->reg);
-        fmt_str(f, " size ");
-        fmt_dec(f, (uint32_t)d->size);
-        if (!d->dir) {
-            fmt_str(f, " data 0x");
-            fmt_hex(f, d->data);
-        }
+        if (d->dir)
+            core_snprintf(buf, size, "ioreq PCI_CONFIG read " CORE_BDF_FMT " reg 0x%x size %u", CORE_BDF(d->bdf), d->reg, (unsigned)d->size);
+        else
+            core_snprintf(buf, size, "ioreq PCI_CONFIG write " CORE_BDF_FMT " reg 0x%x size %u data 0x%llx", CORE_BDF(d->bdf), d->reg,
+                          (unsigned)d->size, (unsigned long long)d->data);
         break;
-    case CORE_DURING_TIMER:
-        fmt_str(f, "dev_timer ");
-        fmt_sdec(f, (int32_t)d->arg);
-        break;
+    case CORE_DURING_TIMER: core_snprintf(buf, size, "dev_timer %d", (int32_t)d->arg); break;
     case CORE_DURING_EVENT:
-        fmt_str(f, "dev_event kind ");
-        fmt_sdec(f, (int32_t)d->reg);
-        if (d->is_ptr) {
-            fmt_str(f, " (");
-            fmt_dec(f, d->len);
-            fmt_str(f, " bytes)");
-        } else {
-            fmt_str(f, " arg ");
-            fmt_sdec(f, (int32_t)d->arg);
-        }
+        if (d->is_ptr) core_snprintf(buf, size, "dev_event kind %d (%u bytes)", (int32_t)d->reg, d->len);
+        else core_snprintf(buf, size, "dev_event kind %d arg %d", (int32_t)d->reg, (int32_t)d->arg);
         break;
-    default:
-        fmt_str(f, d->text ? d->text : "?");
+    default: core_snprintf(buf, size, "%s", d->text ? d->text : "?");
     }
 }
 
 void core_failed(struct core *rt, struct core_device *dev, int code, const struct core_during *during)
 {
     struct core_failure *fl = &dev->failure;
-    struct fmt f;
     fl->device = dev->name;
-    fmt_init(&f, fl->error, sizeof fl->error);
-    if (code == WASM_RT_TRAP_EXHAUSTION) {
-        fmt_str(&f, "RangeError: Maximum call stack size exceeded");
-    } else {
-        fmt_str(&f, "trap: ");
-        fmt_str(&f, code == -1 ? core_trap_message : wasm_rt_strerror((wasm_rt_trap_t)code));
-    }
-    fmt_init(&f, fl->during, sizeof fl->during);
-    format_during(&f, during);
+    if (code == WASM_RT_TRAP_EXHAUSTION)
+        core_snprintf(fl->error, sizeof fl->error, "RangeError: Maximum call stack size exceeded");
+    else
+        core_snprintf(fl->error, sizeof fl->error, "trap: %s", code == -1 ? core_trap_message : wasm_rt_strerror((wasm_rt_trap_t)code));
+    format_during(fl->during, sizeof fl->during, during);
     dev->failed = true;
     /* Its ranges stay mapped (the guest gets all-ones, not another server); its IRQs drop. */
     core_cancel_timers(rt, dev);
     while (dev->npins_high) core_set_irq(rt, dev, dev->pins_high[0], 0);
-    char line[400];
-    fmt_init(&f, line, sizeof line);
-    fmt_str(&f, "device failed: ");
-    fmt_str(&f, fl->error);
-    fmt_str(&f, " during ");
-    fmt_str(&f, fl->during);
-    fmt_str(&f, "; its registers now read all-ones, its IRQ lines are lowered, other devices keep serving");
-    core_log(rt, dev->name, 0, line, f.len);
+    core_logf(rt, dev->name, 0, "device failed: %s during %s; its registers now read all-ones, its IRQ lines are lowered, "
+              "other devices keep serving", fl->error, fl->during);
     if (rt->opts.on_failure) rt->opts.on_failure(rt->opts.failure_ctx, fl);
 }
 
@@ -174,9 +98,7 @@ void core_failed(struct core *rt, struct core_device *dev, int code, const struc
 
 __attribute__((noreturn)) void core_trap_from_import(const char *msg)
 {
-    struct fmt f;
-    fmt_init(&f, core_trap_message, sizeof core_trap_message);
-    fmt_str(&f, msg);
+    core_snprintf(core_trap_message, sizeof core_trap_message, "%s", msg);
     struct core *rt = core_running;
     if (!rt || !rt->trap_target) for (;;) __builtin_trap();
     core_longjmp(rt->trap_target, IMPORT_TRAP);
@@ -249,81 +171,47 @@ struct core_device *core_device_by_name(struct core *rt, const char *name)
     return 0;
 }
 
-static const char *const cap_names[] = {"log", "claim", "pci", "irq", "dma", "timer", "platform", "chr", "blk", "net", "display"};
-
 static void remove_device(struct core *rt, struct core_device *dev)
 {
-    for (unsigned i = rt->ranges.n; i-- > 0;)
-        if (rt->ranges.r[i].owner == dev) core_unclaim(rt, dev, rt->ranges.r[i].region);
-    for (unsigned i = 0; i < rt->npci;) {
-        if (rt->pci[i].owner == dev) {
-            rt->hv.unmap_io_range(rt->hv.ctx, CORE_RANGE_PCI, rt->pci[i].bdf, rt->pci[i].bdf);
-            rt->pci[i] = rt->pci[--rt->npci];
-        } else {
-            i++;
-        }
-    }
+    core_drop_claims(rt, dev);
     core_cancel_timers(rt, dev);
     dev->in_use = false;
 }
 
-int core_add_device(struct core *rt, const struct core_device_spec *spec, char *err, size_t errlen)
+/* Fills `err` for core_add_device's caller; returns -1. */
+static int refuse(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(char *err, size_t errlen, const char *fmt, ...)
 {
-    struct fmt e;
-    fmt_init(&e, err, errlen);
-    if (core_device_by_name(rt, spec->name)) {
-        fmt_str(&e, "duplicate device name ");
-        fmt_str(&e, spec->name);
-        return -1;
-    }
-    const struct core_module *m = core_find_module(spec->module);
-    if (!m) {
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": no compiled module ");
-        fmt_str(&e, spec->module);
-        fmt_str(&e, " in the device table (run build/native.ts)");
-        return -1;
-    }
-    uint32_t ungranted = m->imports & ~m->caps;
-    if (ungranted) {
-        unsigned bit = 0;
-        while (!(ungranted & (1u << bit))) bit++;
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": imports a host function of capability '");
-        fmt_str(&e, bit < 11 ? cap_names[bit] : "?");
-        fmt_str(&e, "' not granted by its manifest");
-        return -1;
-    }
-    struct core_device *dev = 0;
-    for (unsigned i = 0; i < CORE_MAX_DEVICES && !dev; i++)
-        if (!rt->devices[i].in_use) dev = &rt->devices[i];
-    if (!dev) {
-        fmt_str(&e, "too many devices");
-        return -1;
-    }
-    memset(dev, 0, sizeof(*dev));
-    dev->chr_room = -1;
-    struct fmt nf;
-    fmt_init(&nf, dev->name, sizeof dev->name);
-    fmt_str(&nf, spec->name);
-    dev->mod = m;
-    dev->spec = *spec;
-    dev->spec.name = dev->name;
-    dev->host.rt = rt;
-    dev->host.dev = dev;
-    dev->inst = core_arena_alloc(rt, m->instance_size, 64);
-    if (!dev->inst) {
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": arena exhausted");
-        return -1;
-    }
-    memset(dev->inst, 0, m->instance_size);
-    dev->in_use = true;
+    va_list ap;
+    va_start(ap, fmt);
+    core_vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
 
-    /* Instantiation runs the module's start function: inside a trap frame, like any call. */
+/* The first capability the module imports without its manifest granting it, or NULL. */
+static const char *ungranted_capability(const struct core_module *m)
+{
+    static const char *const names[STUBDOM_CAP_COUNT] = {STUBDOM_CAP_NAMES};
+    uint32_t ungranted = m->imports & ~m->caps;
+    if (!ungranted) return 0;
+    unsigned bit = 0;
+    while (!(ungranted & (1u << bit))) bit++;
+    return bit < STUBDOM_CAP_COUNT ? names[bit] : "?";
+}
+
+static struct core_device *free_slot(struct core *rt)
+{
+    for (unsigned i = 0; i < CORE_MAX_DEVICES; i++)
+        if (!rt->devices[i].in_use) return &rt->devices[i];
+    return 0;
+}
+
+/* Runs the module's start function and instantiates it into `dev` (inside a trap frame, like any
+ * call): 0, a trap code, or -1 when its memory did not fit the arena. */
+static int instantiate(struct core *rt, struct core_device *dev, const struct core_device_spec *spec)
+{
+    const struct core_module *m = dev->mod;
     static bool initialised[64];
     unsigned idx = (unsigned)(m - core_modules);
     if (idx < 64 && !initialised[idx]) {
@@ -341,55 +229,62 @@ int core_add_device(struct core *rt, const struct core_device_spec *spec, char *
     if (!code) m->instantiate(dev->inst, &dev->host);
     rt->trap_target = saved;
     core_alloc_rt = 0;
-    if (code || core_alloc_limit_pages == 0xffffffffu) {
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, code ? ": instantiation failed: trap: " : ": instantiation failed: arena exhausted");
-        if (code) fmt_str(&e, wasm_rt_strerror((wasm_rt_trap_t)code));
+    return code ? code : core_alloc_limit_pages == 0xffffffffu ? -1 : 0;
+}
+
+int core_add_device(struct core *rt, const struct core_device_spec *spec, char *err, size_t errlen)
+{
+    if (errlen) err[0] = 0;
+    const char *name = spec->name;
+    if (core_device_by_name(rt, name)) return refuse(err, errlen, "duplicate device name %s", name);
+    const struct core_module *m = core_find_module(spec->module);
+    if (!m)
+        return refuse(err, errlen, "device %s: no compiled module %s in the device table (run build/native.ts)", name, spec->module);
+    const char *cap = ungranted_capability(m);
+    if (cap) return refuse(err, errlen, "device %s: imports a host function of capability '%s' not granted by its manifest", name, cap);
+    struct core_device *dev = free_slot(rt);
+    if (!dev) return refuse(err, errlen, "too many devices");
+    memset(dev, 0, sizeof(*dev));
+    dev->chr_room = -1;
+    core_snprintf(dev->name, sizeof dev->name, "%s", name);
+    dev->mod = m;
+    dev->spec = *spec;
+    dev->spec.name = dev->name;
+    dev->host.rt = rt;
+    dev->host.dev = dev;
+    dev->inst = core_arena_alloc(rt, m->instance_size, 64);
+    if (!dev->inst) return refuse(err, errlen, "device %s: arena exhausted", name);
+    memset(dev->inst, 0, m->instance_size);
+    dev->in_use = true;
+
+    int code = instantiate(rt, dev, spec);
+    if (code) {
         dev->in_use = false;
-        return -1;
+        if (code < 0) return refuse(err, errlen, "device %s: instantiation failed: arena exhausted", name);
+        return refuse(err, errlen, "device %s: instantiation failed: trap: %s", name, wasm_rt_strerror((wasm_rt_trap_t)code));
     }
     struct core_during dur = {.kind = CORE_DURING_TEXT, .text = "abi_version"};
     uint32_t v = core_call(rt, dev, CALL_ABI_VERSION, 0, 0, 0, 0, &dur, 0);
     if (v != STUBDOM_ABI_VERSION) {
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": ABI version ");
-        fmt_sdec(&e, (int32_t)v);
-        fmt_str(&e, ", runtime speaks 1");
         dev->in_use = false;
-        return -1;
+        return refuse(err, errlen, "device %s: ABI version %d, runtime speaks " STUBDOM_ABI_VERSION_STRING, name, (int32_t)v);
     }
     const char *cfg = spec->config ? spec->config : "";
     uint32_t cfglen = (uint32_t)core_strlen(cfg);
     dur.text = "dev_alloc for config";
     int64_t ptr = core_stage(rt, dev, (const uint8_t *)cfg, cfglen, &dur);
     if (ptr < 0) {
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": configuration too long");
         remove_device(rt, dev);
-        return -1;
+        return refuse(err, errlen, "device %s: configuration too long", name);
     }
     dur.text = "dev_init";
     uint32_t rc = core_call(rt, dev, CALL_INIT, (uint32_t)ptr, cfglen, 0, 0, &dur, 0xffffffffu);
-    if (dev->failed) {
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": trapped in dev_init: ");
-        fmt_str(&e, dev->failure.error);
-        return -1; /* stays in the table, failed, as host/node keeps it */
-    }
+    if (dev->failed) /* stays in the table, failed, as host/node keeps it */
+        return refuse(err, errlen, "device %s: trapped in dev_init: %s", name, dev->failure.error);
     if (rc != 0) {
         remove_device(rt, dev);
-        fmt_str(&e, "device ");
-        fmt_str(&e, spec->name);
-        fmt_str(&e, ": configuration rejected (dev_init returned ");
-        fmt_sdec(&e, (int32_t)rc);
-        fmt_str(&e, "): see the device's log above; config was '");
-        fmt_str(&e, cfg);
-        fmt_str(&e, "'");
-        return -1;
+        return refuse(err, errlen, "device %s: configuration rejected (dev_init returned %d): see the device's log above; config was '%s'",
+                      name, (int32_t)rc, cfg);
     }
     return 0;
 }

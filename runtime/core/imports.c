@@ -2,7 +2,8 @@
  * Z_hostZ_<name>(struct Z_host_instance_t *, ...). One definition serves every module; the
  * instance pointer says which device is calling. Semantics follow host/node/runtime.ts
  * importsFor() line by line; pointers into module memory are bounds-checked here, and a DMA
- * pointer outside module memory traps the calling device as V8's RuntimeError does. */
+ * pointer outside module memory traps the calling device as V8's RuntimeError does. Claims
+ * (claim, unclaim, pci_register, vram_map) are claims.c's. */
 #include "internal.h"
 #include "abi.h"
 
@@ -29,87 +30,10 @@ void Z_hostZ_log(HOST, uint32_t level, uint32_t ptr, uint32_t len)
     core_log(h->rt, h->dev->name, (int32_t)level, (const char *)mem_at(h->dev, ptr), len);
 }
 
-void core_unmap_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len)
-{
-    if (space == STUBDOM_SPACE_MMIO) {
-        for (unsigned i = 0; i < dev->nvram; i++) {
-            if (dev->vram[i].region == region) {
-                rt->hv.unmap_vram(rt->hv.ctx, base);
-                return;
-            }
-        }
-    }
-    rt->hv.unmap_io_range(rt->hv.ctx, space == STUBDOM_SPACE_PORT ? CORE_RANGE_PORT : CORE_RANGE_MMIO, base, base + len - 1);
-}
-
-void core_map_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len)
-{
-    if (space == STUBDOM_SPACE_MMIO) {
-        for (unsigned i = 0; i < dev->nvram; i++) {
-            if (dev->vram[i].region != region) continue;
-            uint32_t size;
-            uint8_t *mem = core_device_memory(dev, &size);
-            uint64_t n = len < dev->vram[i].len ? len : dev->vram[i].len;
-            rt->hv.map_vram(rt->hv.ctx, base, n, mem + dev->vram[i].ptr, dev->vram[i].len);
-            return;
-        }
-    }
-    rt->hv.map_io_range(rt->hv.ctx, space == STUBDOM_SPACE_PORT ? CORE_RANGE_PORT : CORE_RANGE_MMIO, base, base + len - 1);
-}
-
-void core_unclaim(struct core *rt, struct core_device *dev, int32_t region)
-{
-    struct core_range old;
-    if (core_ranges_remove(&rt->ranges, dev, region, &old)) core_unmap_range(rt, dev, region, old.space, old.base, old.len);
-}
-
 void Z_hostZ_claim(HOST, uint32_t region, uint32_t space, uint32_t base_lo, uint32_t base_hi, uint32_t len)
 {
     need(h, CORE_CAP_CLAIM);
-    struct core *rt = h->rt;
-    struct core_device *dev = h->dev;
-    uint64_t base = U64(base_lo, base_hi);
-    uint64_t limit = space == STUBDOM_SPACE_PORT ? 0x10000ull : 1ull << 52;
-    char text[200];
-    struct fmt f;
-    fmt_init(&f, text, sizeof text);
-    if ((space != STUBDOM_SPACE_PORT && space != STUBDOM_SPACE_MMIO) || len == 0 || base + len > limit || base > limit) {
-        fmt_str(&f, "claim of region ");
-        fmt_sdec(&f, (int32_t)region);
-        fmt_str(&f, " refused: space ");
-        fmt_sdec(&f, (int32_t)space);
-        fmt_str(&f, " base 0x");
-        fmt_hex(&f, base);
-        fmt_str(&f, " len 0x");
-        fmt_hex(&f, len);
-        core_log(rt, dev->name, 0, text, f.len);
-        return;
-    }
-    const struct core_range *clash = core_ranges_conflict(&rt->ranges, dev, (int32_t)region, (int)space, base, len);
-    if (clash) {
-        fmt_str(&f, "claim of region ");
-        fmt_sdec(&f, (int32_t)region);
-        fmt_str(&f, " at 0x");
-        fmt_hex(&f, base);
-        fmt_str(&f, "+0x");
-        fmt_hex(&f, len);
-        fmt_str(&f, " refused: overlaps ");
-        fmt_str(&f, clash->owner->name);
-        fmt_str(&f, " region ");
-        fmt_sdec(&f, clash->region);
-        core_log(rt, dev->name, 0, text, f.len);
-        core_unclaim(rt, dev, (int32_t)region);
-        return;
-    }
-    struct core_range old;
-    int had = core_ranges_set(&rt->ranges, dev, (int32_t)region, (int)space, base, len, &old);
-    if (had < 0) {
-        core_log(rt, dev->name, 0, "claim refused: range table full", 31);
-        return;
-    }
-    if (had && old.base == base && old.len == len && old.space == (int)space) return;
-    if (had) core_unmap_range(rt, dev, (int32_t)region, old.space, old.base, old.len);
-    core_map_range(rt, dev, (int32_t)region, (int)space, base, len);
+    core_claim(h->rt, h->dev, (int32_t)region, space, U64(base_lo, base_hi), len);
 }
 
 void Z_hostZ_unclaim(HOST, uint32_t region)
@@ -121,31 +45,7 @@ void Z_hostZ_unclaim(HOST, uint32_t region)
 void Z_hostZ_pci_register(HOST, uint32_t bdf)
 {
     need(h, CORE_CAP_PCI);
-    struct core *rt = h->rt;
-    struct core_device *dev = h->dev;
-    bdf &= 0xffff;
-    for (unsigned i = 0; i < rt->npci; i++) {
-        if (rt->pci[i].bdf != bdf) continue;
-        if (rt->pci[i].owner == dev) return;
-        char text[128];
-        struct fmt f;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, "pci_register ");
-        fmt_bdf(&f, bdf);
-        fmt_str(&f, " refused: owned by ");
-        fmt_str(&f, rt->pci[i].owner->name);
-        core_log(rt, dev->name, 0, text, f.len);
-        return;
-    }
-    if (rt->npci == CORE_MAX_PCI || dev->nbdfs == CORE_MAX_BDFS) {
-        core_log(rt, dev->name, 0, "pci_register refused: table full", 32);
-        return;
-    }
-    rt->pci[rt->npci].bdf = (uint16_t)bdf;
-    rt->pci[rt->npci].owner = dev;
-    rt->npci++;
-    dev->bdfs[dev->nbdfs++] = (uint16_t)bdf;
-    rt->hv.map_io_range(rt->hv.ctx, CORE_RANGE_PCI, bdf, bdf);
+    core_pci_register(h->rt, h->dev, bdf);
 }
 
 void Z_hostZ_irq_set(HOST, uint32_t pin, uint32_t level)
@@ -154,38 +54,28 @@ void Z_hostZ_irq_set(HOST, uint32_t pin, uint32_t level)
     core_set_irq(h->rt, h->dev, pin, level);
 }
 
-uint32_t Z_hostZ_dma_read(HOST, uint32_t lo, uint32_t hi, uint32_t ptr, uint32_t len)
+/* A DMA span outside module memory traps the device, as V8's RuntimeError does. */
+static uint8_t *dma_span(HOST, uint32_t ptr, uint32_t len, const char *what)
 {
     need(h, CORE_CAP_DMA);
     if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len)) {
         char text[128];
-        struct fmt f;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, "dma_read into module memory out of bounds (ptr 0x");
-        fmt_hex(&f, ptr);
-        fmt_str(&f, " len ");
-        fmt_sdec(&f, (int32_t)len);
-        fmt_str(&f, ")");
+        core_snprintf(text, sizeof text, "%s module memory out of bounds (ptr 0x%x len %d)", what, ptr, (int32_t)len);
         core_trap_from_import(text);
     }
-    return h->rt->ram.read(h->rt->ram.ctx, U64(lo, hi), mem_at(h->dev, ptr), len) ? STUBDOM_DMA_OK : STUBDOM_DMA_FAULT;
+    return mem_at(h->dev, ptr);
+}
+
+uint32_t Z_hostZ_dma_read(HOST, uint32_t lo, uint32_t hi, uint32_t ptr, uint32_t len)
+{
+    uint8_t *dst = dma_span(h, ptr, len, "dma_read into");
+    return h->rt->ram.read(h->rt->ram.ctx, U64(lo, hi), dst, len) ? STUBDOM_DMA_OK : STUBDOM_DMA_FAULT;
 }
 
 uint32_t Z_hostZ_dma_write(HOST, uint32_t lo, uint32_t hi, uint32_t ptr, uint32_t len)
 {
-    need(h, CORE_CAP_DMA);
-    if (!core_in_mem(h->dev, (int32_t)ptr, (int32_t)len)) {
-        char text[128];
-        struct fmt f;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, "dma_write from module memory out of bounds (ptr 0x");
-        fmt_hex(&f, ptr);
-        fmt_str(&f, " len ");
-        fmt_sdec(&f, (int32_t)len);
-        fmt_str(&f, ")");
-        core_trap_from_import(text);
-    }
-    return h->rt->ram.write(h->rt->ram.ctx, U64(lo, hi), mem_at(h->dev, ptr), len) ? STUBDOM_DMA_OK : STUBDOM_DMA_FAULT;
+    const uint8_t *src = dma_span(h, ptr, len, "dma_write from");
+    return h->rt->ram.write(h->rt->ram.ctx, U64(lo, hi), src, len) ? STUBDOM_DMA_OK : STUBDOM_DMA_FAULT;
 }
 
 void Z_hostZ_timer_arm(HOST, uint32_t id, uint32_t ns_lo, uint32_t ns_hi)
@@ -224,20 +114,7 @@ void Z_hostZ_platform(HOST, uint32_t kind, uint32_t a, uint32_t b)
     case STUBDOM_PLATFORM_PCI_LINK_ROUTE:
         if ((int32_t)a >= 0 && (int32_t)a < 4) rt->hv.set_pci_link_route(rt->hv.ctx, a, (int32_t)b >= 0 && (int32_t)b < 16 ? b : 0);
         break;
-    default: {
-        char key[48], text[96];
-        struct fmt f;
-        fmt_init(&f, key, sizeof key);
-        fmt_str(&f, h->dev->name);
-        fmt_str(&f, ":platform");
-        fmt_sdec(&f, (int32_t)kind);
-        size_t klen = f.len;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, h->dev->name);
-        fmt_str(&f, ": unknown platform request ");
-        fmt_sdec(&f, (int32_t)kind);
-        core_logf_once(rt, key, klen, text);
-    }
+    default: core_logf_once(rt, 0, "%s: unknown platform request %d", h->dev->name, (int32_t)kind);
     }
 }
 
@@ -324,7 +201,7 @@ uint32_t Z_hostZ_blk_submit(HOST, uint32_t unit, uint32_t op, uint32_t lba_lo, u
     struct core_blk_request req = {.op = (int)op, .lba = lba, .sectors = sectors, .data = mem_at(dev, ptr)};
     struct core_blk_pending *slot = blk_pending_slot(rt, dev, (int32_t)tag);
     if (!slot) {
-        core_log(rt, dev->name, 0, "too many block requests outstanding: failed with EIO", 52);
+        core_logf(rt, dev->name, 0, "too many block requests outstanding: failed with EIO");
         core_defer_blk_done(rt, dev, (int32_t)tag, STUBDOM_BLK_STATUS_EIO);
         return 0;
     }
@@ -349,16 +226,7 @@ void Z_hostZ_display_set_surface(HOST, uint32_t kind, uint32_t width, uint32_t h
     else if ((uint64_t)width * 4 > stride) why = ": display surface rows wider than its stride refused";
     else if (bytes > 0x7fffffff || !core_in_mem(h->dev, (int32_t)ptr, (int32_t)bytes)) why = ": display surface outside module memory refused";
     if (why) {
-        char key[64], text[128];
-        struct fmt f;
-        fmt_init(&f, key, sizeof key);
-        fmt_str(&f, h->dev->name);
-        fmt_str(&f, why);
-        size_t klen = f.len;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, h->dev->name);
-        fmt_str(&f, why);
-        core_logf_once(h->rt, key, klen, text);
+        core_logf_once(h->rt, 0, "%s%s", h->dev->name, why);
         d->set_surface(d->ctx, 0, 0, 0, 0, 0);
         return;
     }
@@ -392,36 +260,5 @@ uint32_t Z_hostZ_display_dirty_vram(HOST, uint32_t offset, uint32_t len, uint32_
 void Z_hostZ_vram_map(HOST, uint32_t region, uint32_t ptr, uint32_t len)
 {
     need(h, CORE_CAP_DISPLAY);
-    struct core *rt = h->rt;
-    struct core_device *dev = h->dev;
-    if (!core_in_mem(dev, (int32_t)ptr, (int32_t)len) || (int32_t)len <= 0 || (ptr & 4095) != 0) {
-        char text[160];
-        struct fmt f;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, "vram_map of region ");
-        fmt_sdec(&f, (int32_t)region);
-        fmt_str(&f, " refused: [0x");
-        fmt_hex(&f, ptr);
-        fmt_str(&f, ", +0x");
-        fmt_hex(&f, len);
-        fmt_str(&f, ") is not a page-aligned span of module memory");
-        core_log(rt, dev->name, 0, text, f.len);
-        return;
-    }
-    const struct core_range *r = core_ranges_find(&rt->ranges, dev, (int32_t)region);
-    struct core_range cur;
-    if (r) {
-        cur = *r;
-        core_unmap_range(rt, dev, (int32_t)region, cur.space, cur.base, cur.len);
-    }
-    unsigned i = 0;
-    while (i < dev->nvram && dev->vram[i].region != (int32_t)region) i++;
-    if (i == dev->nvram) {
-        if (dev->nvram == CORE_MAX_VRAM) return;
-        dev->nvram++;
-    }
-    dev->vram[i].region = (int32_t)region;
-    dev->vram[i].ptr = ptr;
-    dev->vram[i].len = len;
-    if (r) core_map_range(rt, dev, (int32_t)region, cur.space, cur.base, cur.len);
+    core_vram_map(h->rt, h->dev, (int32_t)region, ptr, len);
 }

@@ -4,7 +4,7 @@
 #define CORE_INTERNAL_H
 
 #include "core.h"
-#include "fmt.h"
+#include "format.h"
 #include "platform.h"
 
 #define CORE_DEFAULT_MEM_PAGES 64 /* 4 MiB of growth beyond a module's initial memory */
@@ -26,8 +26,13 @@ extern uint32_t core_alloc_limit_pages;
 
 void *core_arena_alloc(struct core *rt, size_t len, size_t align);
 
+/* log.c: one line to the platform's sink (`len` bytes of `text`, not NUL-terminated); formatted
+ * (at most CORE_LOG_LINE - 1 characters); once per `key` at info level, naming the running device
+ * (a NULL key: the formatted text is its own key). */
+#define CORE_LOG_LINE 400
 void core_log(struct core *rt, const char *device, int level, const char *text, size_t len);
-void core_logf_once(struct core *rt, const char *key, size_t keylen, const char *text);
+void core_logf(struct core *rt, const char *device, int level, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void core_logf_once(struct core *rt, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Runs one export inside the sandbox boundary: a trap marks the device failed and yields dflt. */
 uint32_t core_call(struct core *rt, struct core_device *dev, int which, uint32_t a, uint32_t b,
@@ -40,9 +45,15 @@ __attribute__((noreturn)) void core_trap_from_import(const char *msg);
 void core_failed(struct core *rt, struct core_device *dev, int code, const struct core_during *during);
 
 void core_set_irq(struct core *rt, struct core_device *dev, uint32_t pin, uint32_t level);
+
+/* claims.c: a device's port/MMIO ranges and PCI functions, and their mapping with the hypervisor */
+void core_claim(struct core *rt, struct core_device *dev, int32_t region, uint32_t space, uint64_t base, uint32_t len);
 void core_unclaim(struct core *rt, struct core_device *dev, int32_t region);
-void core_map_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len);
-void core_unmap_range(struct core *rt, struct core_device *dev, int32_t region, int space, uint64_t base, uint64_t len);
+void core_pci_register(struct core *rt, struct core_device *dev, uint32_t bdf);
+void core_vram_map(struct core *rt, struct core_device *dev, int32_t region, uint32_t ptr, uint32_t len);
+void core_drop_claims(struct core *rt, struct core_device *dev); /* all of them (a device removed) */
+
+/* timers.c; events.c's deferred queue */
 void core_cancel_timers(struct core *rt, struct core_device *dev);
 int core_timer_arm(struct core *rt, struct core_device *dev, int32_t id, uint64_t delay);
 void core_timer_cancel(struct core *rt, struct core_device *dev, int32_t id);

@@ -5,7 +5,8 @@
  * reads, IORESP_READY with a release store, notify. Port and
  * MMIO requests go through the range table (8-byte accesses split low half first, string I/O
  * looped through guest RAM with df), PCI_CONFIG to the function's owner by the SBDF in addr's
- * upper half. Unclaimed reads answer all-ones, writes are dropped, each logged once. */
+ * upper half. Unclaimed reads answer all-ones, writes are dropped, each logged once. After the
+ * kick, the deferred backend work runs (events.c). */
 #include "internal.h"
 #include "ioreq.h"
 #include "abi.h"
@@ -14,19 +15,10 @@ struct rw { uint32_t lo, hi; };
 
 static void log_unclaimed(struct core *rt, int space, uint64_t addr, int read)
 {
-    char key[40], text[96];
-    struct fmt f;
-    fmt_init(&f, key, sizeof key);
-    fmt_str(&f, "unclaimed");
-    fmt_dec(&f, (uint32_t)space);
-    fmt_str(&f, ":");
-    fmt_dec(&f, addr);
-    size_t klen = f.len;
-    fmt_init(&f, text, sizeof text);
-    fmt_str(&f, space == STUBDOM_SPACE_PORT ? "unclaimed port 0x" : "unclaimed mmio 0x");
-    fmt_hex(&f, addr);
-    fmt_str(&f, read ? " (read answers all-ones)" : " (write dropped)");
-    core_logf_once(rt, key, klen, text);
+    char key[40];
+    core_snprintf(key, sizeof key, "unclaimed%u:%llu", (unsigned)space, (unsigned long long)addr);
+    core_logf_once(rt, key, "unclaimed %s 0x%llx %s", space == STUBDOM_SPACE_PORT ? "port" : "mmio", (unsigned long long)addr,
+                   read ? "(read answers all-ones)" : "(write dropped)");
 }
 
 /* One element access; 8-byte accesses become two 4-byte ones, low first. */
@@ -70,17 +62,7 @@ static struct rw handle_space(struct core *rt, int space, const struct core_iore
     struct rw none = {0, 0};
     uint32_t size = req->size;
     if (size != 1 && size != 2 && size != 4 && size != 8) {
-        char key[24], text[64];
-        struct fmt f;
-        fmt_init(&f, key, sizeof key);
-        fmt_str(&f, "size");
-        fmt_dec(&f, size);
-        size_t klen = f.len;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, "ioreq with invalid size ");
-        fmt_dec(&f, size);
-        fmt_str(&f, " ignored");
-        core_logf_once(rt, key, klen, text);
+        core_logf_once(rt, 0, "ioreq with invalid size %u ignored", size);
         struct rw ones = {0xffffffffu, 0xffffffffu};
         return ones;
     }
@@ -95,7 +77,7 @@ static struct rw handle_space(struct core *rt, int space, const struct core_iore
     /* String I/O: `count` elements through guest RAM at `data`, stepping by size (down with df);
      * MMIO also steps the device address. Bounded by count and validated against guest RAM. */
     uint32_t count = req->count < rt->opts.max_rep_count ? req->count : rt->opts.max_rep_count;
-    if (req->count > rt->opts.max_rep_count) core_logf_once(rt, "repcount", 8, "string ioreq count clamped");
+    if (req->count > rt->opts.max_rep_count) core_logf_once(rt, "repcount", "string ioreq count clamped");
     int64_t step = req->df ? -(int64_t)size : (int64_t)size;
     for (uint32_t i = 0; i < count; i++) {
         int64_t gpa = (int64_t)req->data + (int64_t)i * step;
@@ -106,12 +88,12 @@ static struct rw handle_space(struct core *rt, int space, const struct core_iore
             st32(el, v.lo);
             st32(el + 4, v.hi);
             if (gpa < 0 || !rt->ram.write(rt->ram.ctx, (uint64_t)gpa, el, size)) {
-                core_logf_once(rt, space ? "rep1" : "rep0", 4, "string read buffer outside guest RAM: stopped");
+                core_logf_once(rt, space ? "rep1" : "rep0", "string read buffer outside guest RAM: stopped");
                 break;
             }
         } else {
             if (gpa < 0 || !rt->ram.read(rt->ram.ctx, (uint64_t)gpa, el, size)) {
-                core_logf_once(rt, space ? "rep1" : "rep0", 4, "string write buffer outside guest RAM: stopped");
+                core_logf_once(rt, space ? "rep1" : "rep0", "string write buffer outside guest RAM: stopped");
                 break;
             }
             uint32_t vlo = size >= 4 ? ld32(el) : size == 2 ? (uint32_t)el[0] | (uint32_t)el[1] << 8 : el[0];
@@ -157,11 +139,8 @@ static struct rw handle(struct core *rt, const struct core_ioreq *req, uint32_t 
         return none;
     default: {
         char key[16];
-        struct fmt f;
-        fmt_init(&f, key, sizeof key);
-        fmt_str(&f, "type");
-        fmt_dec(&f, req->type);
-        core_logf_once(rt, key, f.len, "ignoring ioreq of unknown type");
+        core_snprintf(key, sizeof key, "type%u", req->type);
+        core_logf_once(rt, key, "ignoring ioreq of unknown type");
         struct rw ones = {0xffffffffu, 0xffffffffu};
         return ones;
     }
@@ -256,18 +235,8 @@ static void buffered_resync(void *ctx, uint32_t rp, uint32_t wp, uint32_t droppe
     struct core *rt = ctx;
     uint64_t n = ++rt->stats.ring_resyncs;
     if (n & (n - 1)) return; /* logged the 1st, 2nd, 4th, 8th, ... time */
-    char text[200];
-    struct fmt f;
-    fmt_init(&f, text, sizeof text);
-    fmt_str(&f, "buffered ioreq ring inconsistent (read pointer 0x");
-    fmt_hex(&f, rp);
-    fmt_str(&f, ", write pointer 0x");
-    fmt_hex(&f, wp);
-    fmt_str(&f, "): ");
-    fmt_dec(&f, dropped);
-    fmt_str(&f, " slot(s) skipped to resynchronise; resync #");
-    fmt_dec(&f, n);
-    core_log(rt, "runtime", 1, text, f.len);
+    core_logf(rt, "runtime", 1, "buffered ioreq ring inconsistent (read pointer 0x%x, write pointer 0x%x): %u slot(s) skipped to "
+              "resynchronise; resync #%llu", rp, wp, dropped, (unsigned long long)n);
 }
 
 void core_drain_buffered(struct core *rt, uint8_t *page)
@@ -284,7 +253,7 @@ unsigned core_service_event(struct core *rt, uint8_t *ioreq_page, unsigned nr_vc
         uint8_t *p = ioreq_page + vcpu * IOREQ_SIZE;
         struct core_ioreq req;
         int taken = core_ioreq_slot_take(p, &req);
-        if (taken < 0) core_logf_once(rt, "slotstate", 9, "ioreq slot in a state Xen never writes: left alone");
+        if (taken < 0) core_logf_once(rt, "slotstate", "ioreq slot in a state Xen never writes: left alone");
         if (taken <= 0) continue;
         uint32_t addr_hi = (uint32_t)(req.addr >> 32);
         if (req.type == IOREQ_TYPE_PCI_CONFIG) req.addr &= 0xffffffffu;
@@ -295,71 +264,4 @@ unsigned core_service_event(struct core *rt, uint8_t *ioreq_page, unsigned nr_vc
     }
     core_run_deferred(rt);
     return served;
-}
-
-/* --- deferred backend work and events ----------------------------------------------------- */
-
-void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, int32_t status)
-{
-    if (rt->ndeferred == CORE_MAX_DEFERRED) {
-        core_log(rt, dev->name, 0, "deferred queue full: block completion lost", 42);
-        return;
-    }
-    struct core_deferred *d = &rt->deferred[rt->ndeferred++];
-    d->kind = STUBDOM_EVENT_BLK_DONE;
-    d->dev = dev;
-    d->tag = tag;
-    d->status = status;
-}
-
-#define DEFERRED_CHR_PUMP (-1)
-
-void core_defer_chr_pump(struct core *rt, struct core_device *dev)
-{
-    if (dev->chr_pump_queued || !dev->chr_len)
-        return;   /* one pending pump is enough; nothing queued, nothing to pump */
-    if (rt->ndeferred == CORE_MAX_DEFERRED)
-        return;   /* the next received byte pumps again */
-    dev->chr_pump_queued = true;
-    rt->deferred[rt->ndeferred++] = (struct core_deferred){.kind = DEFERRED_CHR_PUMP, .dev = dev};
-}
-
-void core_run_deferred(struct core *rt)
-{
-    for (unsigned n = 0; rt->ndeferred && n < 100000; n++) {
-        struct core_deferred d = rt->deferred[0];
-        for (unsigned i = 1; i < rt->ndeferred; i++) rt->deferred[i - 1] = rt->deferred[i];
-        rt->ndeferred--;
-        if (d.kind == DEFERRED_CHR_PUMP) {
-            d.dev->chr_pump_queued = false;
-            core_chr_pump(rt, d.dev);
-        } else {
-            core_deliver_event(rt, d.dev, d.kind, 0, 0, d.tag, d.status);
-        }
-    }
-}
-
-void core_deliver_event(struct core *rt, struct core_device *dev, int kind, const uint8_t *payload,
-                        uint32_t len, int32_t arg, int32_t arg2)
-{
-    struct core_during dur = {.kind = CORE_DURING_EVENT, .reg = (uint32_t)kind, .is_ptr = payload != 0, .len = len, .arg = (uint32_t)arg};
-    if (dev->failed || !dev->mod->dev_event) return;
-    if (payload) {
-        int64_t ptr = core_stage(rt, dev, payload, len, &dur);
-        if (ptr < 0) {
-            char text[96];
-            struct fmt f;
-            fmt_init(&f, text, sizeof text);
-            fmt_str(&f, "event kind ");
-            fmt_sdec(&f, kind);
-            fmt_str(&f, " payload of ");
-            fmt_dec(&f, len);
-            fmt_str(&f, " bytes refused by the device");
-            core_log(rt, dev->name, 1, text, f.len);
-            return;
-        }
-        core_call(rt, dev, CALL_EVENT, (uint32_t)kind, (uint32_t)ptr, len, 0, &dur, 0);
-    } else {
-        core_call(rt, dev, CALL_EVENT, (uint32_t)kind, (uint32_t)arg, (uint32_t)arg2, 0, &dur, 0);
-    }
 }

@@ -47,20 +47,7 @@ void core_set_irq(struct core *rt, struct core_device *dev, uint32_t pin, uint32
     }
     level = level ? 1 : 0;
     if (route.kind == CORE_ROUTE_NONE) {
-        char key[48], text[128];
-        struct fmt f;
-        fmt_init(&f, key, sizeof key);
-        fmt_str(&f, dev->name);
-        fmt_str(&f, ":pin");
-        fmt_dec(&f, pin);
-        size_t klen = f.len;
-        fmt_init(&f, text, sizeof text);
-        fmt_str(&f, "device ");
-        fmt_str(&f, dev->name);
-        fmt_str(&f, " drives irq pin ");
-        fmt_dec(&f, pin);
-        fmt_str(&f, ", which its configuration does not route");
-        core_logf_once(rt, key, klen, text);
+        core_logf_once(rt, 0, "device %s drives irq pin %u, which its configuration does not route", dev->name, pin);
         return;
     }
     uint8_t p = (uint8_t)pin;

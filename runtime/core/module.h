@@ -7,22 +7,24 @@
 #define CORE_MODULE_H
 
 #include <stdint.h>
+#include "abi.h"
 #include "wasm2c/wasm-rt.h"
 
 struct Z_host_instance_t;
 
+/* A grant's bits, in the ABI's order (abi.h, generated from stubdom/abi/abi-v1.json). */
 enum core_cap {
-    CORE_CAP_LOG = 1u << 0,
-    CORE_CAP_CLAIM = 1u << 1,
-    CORE_CAP_PCI = 1u << 2,
-    CORE_CAP_IRQ = 1u << 3,
-    CORE_CAP_DMA = 1u << 4,
-    CORE_CAP_TIMER = 1u << 5,
-    CORE_CAP_PLATFORM = 1u << 6,
-    CORE_CAP_CHR = 1u << 7,
-    CORE_CAP_BLK = 1u << 8,
-    CORE_CAP_NET = 1u << 9,
-    CORE_CAP_DISPLAY = 1u << 10,
+    CORE_CAP_LOG = 1u << STUBDOM_CAP_LOG,
+    CORE_CAP_CLAIM = 1u << STUBDOM_CAP_CLAIM,
+    CORE_CAP_PCI = 1u << STUBDOM_CAP_PCI,
+    CORE_CAP_IRQ = 1u << STUBDOM_CAP_IRQ,
+    CORE_CAP_DMA = 1u << STUBDOM_CAP_DMA,
+    CORE_CAP_TIMER = 1u << STUBDOM_CAP_TIMER,
+    CORE_CAP_PLATFORM = 1u << STUBDOM_CAP_PLATFORM,
+    CORE_CAP_CHR = 1u << STUBDOM_CAP_CHR,
+    CORE_CAP_BLK = 1u << STUBDOM_CAP_BLK,
+    CORE_CAP_NET = 1u << STUBDOM_CAP_NET,
+    CORE_CAP_DISPLAY = 1u << STUBDOM_CAP_DISPLAY,
 };
 
 struct core_module {

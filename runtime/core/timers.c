@@ -17,7 +17,7 @@ int core_timer_arm(struct core *rt, struct core_device *dev, int32_t id, uint64_
         t->seq = ++rt->timer_seq;
         return 0;
     }
-    core_log(rt, dev->name, 0, "timer table full: timer_arm dropped", 35);
+    core_logf(rt, dev->name, 0, "timer table full: timer_arm dropped");
     return -1;
 }
 

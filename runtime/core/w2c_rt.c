@@ -26,7 +26,8 @@ void wasm_rt_trap(wasm_rt_trap_t code)
 {
     struct core *rt = core_running;
     if (!rt || !rt->trap_target) {
-        platform_log("wasm trap outside any device call", 33);
+        static const char msg[] = "wasm trap outside any device call";
+        platform_log(msg, sizeof msg - 1);
         for (;;) __builtin_trap();
     }
     core_longjmp(rt->trap_target, code == WASM_RT_TRAP_NONE ? WASM_RT_TRAP_UNREACHABLE : (int)code);

@@ -16,6 +16,7 @@
 #include "mm.h"
 #include "ring_check.h"
 #include "time.h"
+#include "xenbus.h"
 #include "xenstore.h"
 
 #define RING_SIZE 32          /* (4096 - 64) / 112, rounded down to a power of two */
@@ -71,9 +72,7 @@ static void disconnect_if_broken(struct blkfront *bf)
         return;
     bf->disconnected = true;
     bf->window_n = 0;
-    char path[96];
-    snprintf(path, sizeof path, "%s/state", bf->node);
-    xs_write(path, "5");
+    xs_set_state(bf->node, XenbusStateClosing);
 }
 
 /* Takes the responses on the ring (at most the requests outstanding); true when the one to
@@ -83,9 +82,7 @@ static bool take_responses(struct blkfront *bf, uint64_t id, int16_t *status)
 {
     struct blkif_sring *s = bf->ring;
     bool found = false;
-    uint32_t prod = READ_ONCE(s->rsp_prod);
-    rmb();
-    uint32_t n = ring_ready(&bf->guard, bf->rsp_cons, prod, bf->req_prod_pvt - bf->rsp_cons);
+    uint32_t n = ring_unconsumed(&bf->guard, &s->rsp_prod, bf->rsp_cons, bf->req_prod_pvt - bf->rsp_cons);
     for (uint32_t i = 0; i < n; i++) {
         struct blkif_response r = s->ring[bf->rsp_cons % RING_SIZE].rsp;
         bf->rsp_cons++;
@@ -271,33 +268,25 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     struct blkif_sring *s = bf->ring;
     s->req_event = 1;
     s->rsp_event = 1;
-    char val[32];
-    snprintf(path, sizeof path, "%s/ring-ref", node);
-    snprintf(val, sizeof val, "%u", bf->ring_ref);
-    int rc = xs_write(path, val);
-    snprintf(path, sizeof path, "%s/event-channel", node);
-    snprintf(val, sizeof val, "%u", bf->port);
-    rc |= xs_write(path, val);
-    snprintf(path, sizeof path, "%s/protocol", node);
-    rc |= xs_write(path, "x86_64-abi");
+    int rc = xs_printf(node, "ring-ref", "%u", bf->ring_ref);
+    rc |= xs_printf(node, "event-channel", "%u", bf->port);
+    rc |= xs_printf(node, "protocol", "x86_64-abi");
     /* Every request uses the same 11 bounce pages: blkback may keep them mapped (persistent
      * grants) instead of mapping and unmapping each segment of each request in dom0. */
-    snprintf(path, sizeof path, "%s/feature-persistent", node);
-    rc |= xs_write(path, "1");
-    snprintf(path, sizeof path, "%s/state", node);
-    rc |= xs_write(path, "3");
+    rc |= xs_printf(node, "feature-persistent", "1");
+    rc |= xs_set_state(node, XenbusStateInitialised);
     if (rc) {
         printk("blkfront %s: cannot write the frontend nodes\n", node);
         return -1;
     }
-    /* The backend (blkback in dom0) answers with Connected (4) once it has opened the disk. */
-    uint64_t state = xs_wait_state(backend, 4, 20000000000ULL);
-    if (state >= 5) {   /* Closing/Closed: the backend refused the device (the image, say) */
+    /* The backend (blkback in dom0) answers with Connected once it has opened the disk. */
+    uint64_t state = xs_wait_state(backend, XenbusStateConnected, 20000000000ULL);
+    if (state >= XenbusStateClosing) {   /* the backend refused the device (the image, say) */
         printk("blkfront %s: backend %s closed the device (state %lu): dom0's log says why "
                "(qemu-dm-<guest>-dm.log for a qdisk vbd)\n", node, backend, state);
         return -1;
     }
-    if (state != 4) {
+    if (state != XenbusStateConnected) {
         printk("blkfront %s: backend %s did not connect (state %lu; is xen-blkback loaded in dom0?)\n", node, backend, state);
         return -1;
     }
@@ -314,8 +303,7 @@ int blkfront_connect(struct blkfront *bf, domid_t self, const char *node)
     bf->read_only = (info & VDISK_READONLY) != 0;
     if (info & VDISK_CDROM)
         bf->cdrom = true;
-    snprintf(path, sizeof path, "%s/state", node);
-    xs_write(path, "4");
+    xs_set_state(node, XenbusStateConnected);
     /* not watched by the main loop: requests are synchronous, and wait_response polls the port
      * itself (a response's late event left pending would keep the main loop from sleeping) */
     uint32_t dev_ss = bf->cdrom ? 2048 : 512;

@@ -1,9 +1,9 @@
-/* runtime/xen/devices.h — runtime/core inside the unikernel: struct core_hv on dm_op and the
- * ioreq server, core_guest_mem on the foreign-mapping cache, platform.h on the console and Xen
- * time, and the guest's device set from the module's "devices" section (build/xen/devices.conf)
- * filled in from xenstore (RAM size from dm-argv, IDE units from our vbds, the MAC from the
- * guest's vif). Backends: the UART's chr output goes to the console as "serial: " lines, the
- * VGA's option ROM comes from the module's "vgabios" section, IDE units are blkfront devices. */
+/* runtime/xen/devices.h — runtime/core inside the unikernel: the guest's device set from the
+ * module's "devices" section (build/xen/devices.conf, devices_conf.h) filled in from xenstore
+ * (RAM size from dm-argv, IDE units from our vbds, the MAC from the guest's vif), each device
+ * given the backends its manifest's capabilities call for (backends.h), on the hypervisor of
+ * core_hv.h. The display device's option ROM comes from the module's "vgabios" section, as the
+ * ABI's EVENT_ROM_IMAGE. */
 #ifndef XEN_DEVICES_H
 #define XEN_DEVICES_H
 
@@ -11,10 +11,9 @@
 #include <stdint.h>
 #include "xen_abi.h"
 
-/* Reads the guest's dm-argv (and logs it). */
-void devices_read_argv(domid_t guest);
 /* Instantiates every configured device; the ioreq server must exist (claims become dm_op
- * ranges) and not be enabled yet. Returns 0, or -1 after logging why (bad module file, ...). */
+ * ranges) and not be enabled yet; dm_argv_read first. Returns 0, or -1 after logging why (bad
+ * module file, a device refused, ...). */
 int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_len);
 /* One pass of the main loop: virtual time, ioreqs (sync + buffered), backend completions,
  * periodic reports (VGA text screen on change, serial line flush). */

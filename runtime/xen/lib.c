@@ -1,6 +1,8 @@
 /* runtime/xen/lib.c — freestanding implementations of the helpers declared in lib.h. GCC may
- * emit calls to memcpy/memset/memmove/memcmp itself, so these keep their standard names. */
+ * emit calls to memcpy/memset/memmove/memcmp itself, so these keep their standard names;
+ * vsnprintf/snprintf are runtime/core's formatter under the names the kernel's code uses. */
 #include "lib.h"
+#include "format.h"
 
 /* rep movsb / rep stosb: fast on every CPU with ERMSB and under QEMU's TCG (the devices copy
  * and clear megabytes: VGA memory, block data). The direction flag is clear (head.S: cld). */
@@ -87,102 +89,10 @@ bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
-struct outbuf {
-    char *buf;
-    size_t size, len;
-};
-
-static void put(struct outbuf *o, char c)
-{
-    if (o->len + 1 < o->size)
-        o->buf[o->len] = c;
-    o->len++;
-}
-
-static void put_num(struct outbuf *o, uint64_t v, unsigned base, bool neg, int width, char pad)
-{
-    char tmp[24];
-    int n = 0;
-    do {
-        unsigned d = (unsigned)(v % base);
-        tmp[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-        v /= base;
-    } while (v);
-    if (neg)
-        tmp[n++] = '-';
-    for (int i = n; i < width; i++)
-        put(o, pad);
-    while (n)
-        put(o, tmp[--n]);
-}
-
+/* The formatter is runtime/core's (format.c): one implementation for the kernel and the core. */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct outbuf o = { buf, size, 0 };
-    for (; *fmt; fmt++) {
-        if (*fmt != '%') {
-            put(&o, *fmt);
-            continue;
-        }
-        fmt++;
-        char pad = ' ';
-        int width = 0, lng = 0;
-        if (*fmt == '0') {
-            pad = '0';
-            fmt++;
-        }
-        while (*fmt >= '0' && *fmt <= '9')
-            width = width * 10 + (*fmt++ - '0');
-        while (*fmt == 'l' || *fmt == 'z') {
-            lng++;
-            fmt++;
-        }
-        switch (*fmt) {
-        case 's': {
-            const char *s = va_arg(ap, const char *);
-            if (!s)
-                s = "(null)";
-            int n = (int)strlen(s);
-            for (int i = n; i < width; i++)
-                put(&o, ' ');
-            while (*s)
-                put(&o, *s++);
-            break;
-        }
-        case 'c':
-            put(&o, (char)va_arg(ap, int));
-            break;
-        case 'd':
-        case 'i': {
-            int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
-            put_num(&o, v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v, 10, v < 0, width, pad);
-            break;
-        }
-        case 'u':
-            put_num(&o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 10, false, width, pad);
-            break;
-        case 'x':
-            put_num(&o, lng ? va_arg(ap, uint64_t) : va_arg(ap, unsigned), 16, false, width, pad);
-            break;
-        case 'p':
-            put(&o, '0');
-            put(&o, 'x');
-            put_num(&o, (uint64_t)(uintptr_t)va_arg(ap, void *), 16, false, width, pad);
-            break;
-        case '%':
-            put(&o, '%');
-            break;
-        case 0:
-            fmt--;
-            break;
-        default:
-            put(&o, '%');
-            put(&o, *fmt);
-        }
-    }
-    if (o.size)
-        o.buf[o.len < o.size ? o.len : o.size - 1] = 0;
-    return (int)o.len;
+    return core_vsnprintf(buf, size, fmt, ap);
 }
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)

@@ -1,6 +1,6 @@
 /* runtime/xen/lib.h — the little of a C library the unikernel needs: memory and string helpers,
- * number parsing, and a bounded printf-style formatter (%s %c %d %i %u %x %p, l/ll/z modifiers,
- * 0-padding and width). No allocation, no locale, no floating point. */
+ * number parsing, and snprintf/vsnprintf, which are runtime/core's bounded formatter
+ * (runtime/core/format.h lists the conversions). No allocation, no locale, no floating point. */
 #ifndef XEN_LIB_H
 #define XEN_LIB_H
 

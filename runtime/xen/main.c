@@ -10,6 +10,7 @@
  * server is enabled) and step 4 (their timers and backend ports join the wait set). */
 #include "console.h"
 #include "devices.h"
+#include "dm_argv.h"
 #include "vram.h"
 #include "dm.h"
 #include "evtchn.h"
@@ -142,7 +143,7 @@ void kernel_main(struct start_info *si)
     printk("state=running written %lu us after entry (QMP vchan: ring-ref %d, event-channel %u)\n",
            (t_running - t_boot) / 1000, qmp_chan.ref, qmp_chan.port);
 
-    devices_read_argv((domid_t)guest_domid);
+    dm_argv_read((domid_t)guest_domid);
     guest_vcpus = count_guest_vcpus();
 
     /* The ioreq server, then the devices (their claims become dm_op ranges), then enable: the

@@ -16,6 +16,7 @@
 #include "mm.h"
 #include "ring_check.h"
 #include "time.h"
+#include "xenbus.h"
 #include "xenstore.h"
 
 #define RING 256
@@ -35,20 +36,6 @@ struct rx_sring { struct ring_hdr h; union rx_entry ring[RING]; };
 _Static_assert(sizeof(union tx_entry) == 12, "netif_tx entry");
 _Static_assert(sizeof(union rx_entry) == 8, "netif_rx entry");
 _Static_assert(sizeof(struct tx_sring) <= PAGE_SIZE && sizeof(struct rx_sring) <= PAGE_SIZE, "rings fit a page");
-
-static int write_node(const char *dir, const char *key, const char *val)
-{
-    char path[192];
-    snprintf(path, sizeof path, "%s/%s", dir, key);
-    return xs_write(path, val);
-}
-
-static int write_u32(const char *dir, const char *key, uint32_t v)
-{
-    char val[16];
-    snprintf(val, sizeof val, "%u", v);
-    return write_node(dir, key, val);
-}
 
 /* Publishes requests up to `prod` on a ring and kicks the backend. */
 static void push(struct netfront *nf, struct ring_hdr *h, uint32_t prod)
@@ -75,7 +62,7 @@ static void disconnect_if_broken(struct netfront *nf)
         return;
     nf->disconnected = true;
     evtchn_unwatch(nf->port);
-    write_node(nf->node, "state", "5");
+    xs_set_state(nf->node, XenbusStateClosing);
 }
 
 /* TX slots the backend is done with: at most the requests outstanding, two passes at most. */
@@ -83,9 +70,7 @@ static void reclaim_tx(struct netfront *nf)
 {
     struct tx_sring *s = nf->tx_ring;
     for (unsigned pass = 0; pass < 2 && !nf->guard.broken; pass++) {
-        uint32_t prod = READ_ONCE(s->h.rsp_prod);
-        rmb();
-        uint32_t n = ring_ready(&nf->guard, nf->tx_rsp_cons, prod, nf->tx_prod_pvt - nf->tx_rsp_cons);
+        uint32_t n = ring_unconsumed(&nf->guard, &s->h.rsp_prod, nf->tx_rsp_cons, nf->tx_prod_pvt - nf->tx_rsp_cons);
         for (uint32_t i = 0; i < n; i++, nf->tx_rsp_cons++) {
             struct tx_rsp r = s->ring[nf->tx_rsp_cons % RING].rsp;
             if (r.id >= NETFRONT_BUFS || !nf->tx_busy[r.id]) {
@@ -98,9 +83,7 @@ static void reclaim_tx(struct netfront *nf)
         }
         if (nf->guard.broken)
             break;
-        s->h.rsp_event = nf->tx_rsp_cons + 1;
-        mb();
-        if (READ_ONCE(s->h.rsp_prod) == nf->tx_rsp_cons)
+        if (!ring_final_check(&s->h.rsp_event, &s->h.rsp_prod, nf->tx_rsp_cons))
             break;
     }
     disconnect_if_broken(nf);
@@ -147,10 +130,8 @@ bool netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *fra
     bool posted = false, dropping = false, more = true;
     /* at most two rings' worth per poll: a busy backend cannot keep us here */
     for (unsigned pass = 0; pass < 2 && more && !nf->guard.broken; pass++) {
-        uint32_t prod = READ_ONCE(s->h.rsp_prod);
-        rmb();
         /* never more responses than buffers posted (<= NETFRONT_BUFS < RING) */
-        uint32_t n = ring_ready(&nf->guard, nf->rx_rsp_cons, prod, nf->rx_prod_pvt - nf->rx_rsp_cons);
+        uint32_t n = ring_unconsumed(&nf->guard, &s->h.rsp_prod, nf->rx_rsp_cons, nf->rx_prod_pvt - nf->rx_rsp_cons);
         for (uint32_t i = 0; i < n; i++, nf->rx_rsp_cons++) {
             struct rx_rsp r = s->ring[nf->rx_rsp_cons % RING].rsp;
             if (r.id >= NETFRONT_BUFS || !nf->rx_posted[r.id]) {
@@ -173,9 +154,7 @@ bool netfront_poll(struct netfront *nf, void (*rx)(void *ctx, const uint8_t *fra
         }
         if (nf->guard.broken)
             break;
-        s->h.rsp_event = nf->rx_rsp_cons + 1;
-        mb();
-        more = READ_ONCE(s->h.rsp_prod) != nf->rx_rsp_cons;
+        more = ring_final_check(&s->h.rsp_event, &s->h.rsp_prod, nf->rx_rsp_cons);
     }
     disconnect_if_broken(nf);
     if (nf->disconnected)
@@ -214,8 +193,8 @@ int netfront_connect(struct netfront *nf, const char *node)
     if (xs_read(path, nf->mac, sizeof nf->mac) < 0)
         nf->mac[0] = 0;
 
-    uint64_t state = xs_wait_state(nf->backend, 2, 20000000000ULL);
-    if (state < 2) {
+    uint64_t state = xs_wait_state(nf->backend, XenbusStateInitWait, 20000000000ULL);
+    if (state < XenbusStateInitWait) {
         printk("netfront %s: backend %s not ready (state %lu; is xen-netback loaded in dom0?)\n", node, nf->backend, state);
         return -1;
     }
@@ -244,21 +223,21 @@ int netfront_connect(struct netfront *nf, const char *node)
         post_rx(nf, i);
     rs->h.req_prod = nf->rx_prod_pvt;
 
-    int rc = write_u32(node, "tx-ring-ref", nf->tx_ring_ref);
-    rc |= write_u32(node, "rx-ring-ref", nf->rx_ring_ref);
-    rc |= write_u32(node, "event-channel", nf->port);
-    rc |= write_node(node, "request-rx-copy", "1");
-    rc |= write_node(node, "feature-rx-notify", "1");
-    rc |= write_node(node, "feature-sg", "0");
-    rc |= write_node(node, "feature-gso-tcpv4", "0");
-    rc |= write_node(node, "feature-no-csum-offload", "1");
-    rc |= write_node(node, "state", "4");
+    int rc = xs_printf(node, "tx-ring-ref", "%u", nf->tx_ring_ref);
+    rc |= xs_printf(node, "rx-ring-ref", "%u", nf->rx_ring_ref);
+    rc |= xs_printf(node, "event-channel", "%u", nf->port);
+    rc |= xs_printf(node, "request-rx-copy", "1");
+    rc |= xs_printf(node, "feature-rx-notify", "1");
+    rc |= xs_printf(node, "feature-sg", "0");
+    rc |= xs_printf(node, "feature-gso-tcpv4", "0");
+    rc |= xs_printf(node, "feature-no-csum-offload", "1");
+    rc |= xs_set_state(node, XenbusStateConnected);
     if (rc) {
         printk("netfront %s: cannot write the frontend nodes\n", node);
         return -1;
     }
-    state = xs_wait_state(nf->backend, 4, 20000000000ULL);
-    if (state != 4) {
+    state = xs_wait_state(nf->backend, XenbusStateConnected, 20000000000ULL);
+    if (state != XenbusStateConnected) {
         printk("netfront %s: backend %s did not connect (state %lu)\n", node, nf->backend, state);
         return -1;
     }

@@ -10,6 +10,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "ring_check.h"
+#include "xenbus.h"
 #include "xenstore.h"
 
 static void disconnect_if_broken(struct pvcons *c)
@@ -18,9 +19,7 @@ static void disconnect_if_broken(struct pvcons *c)
         return;
     c->ring = 0;
     evtchn_unwatch(c->port);
-    char path[64];
-    snprintf(path, sizeof path, "%s/state", c->node);
-    xs_write(path, "5");
+    xs_set_state(c->node, XenbusStateClosing);
 }
 
 int pvcons_connect(struct pvcons *c, const char *node)
@@ -48,16 +47,9 @@ int pvcons_connect(struct pvcons *c, const char *node)
         return -1;
     }
     c->ref = (grant_ref_t)ref;
-    char path[96], val[24];
-    int rc = 0;
-    snprintf(path, sizeof path, "%s/ring-ref", node);
-    snprintf(val, sizeof val, "%u", c->ref);
-    rc |= xs_write(path, val);
-    snprintf(path, sizeof path, "%s/port", node);
-    snprintf(val, sizeof val, "%u", c->port);
-    rc |= xs_write(path, val);
-    snprintf(path, sizeof path, "%s/state", node);
-    rc |= xs_write(path, "3");   /* Initialised: the backend may map the ring now */
+    int rc = xs_printf(node, "ring-ref", "%u", c->ref);
+    rc |= xs_printf(node, "port", "%u", c->port);
+    rc |= xs_set_state(node, XenbusStateInitialised);   /* the backend may map the ring now */
     if (rc) {
         printk("pvcons %s: cannot write the frontend nodes\n", node);
         c->ring = 0;
@@ -97,9 +89,8 @@ uint32_t pvcons_read(struct pvcons *c, uint8_t *buf, uint32_t max)
     struct xencons_interface *r = c->ring;
     if (!r)
         return 0;
-    uint32_t cons = r->in_cons, prod = READ_ONCE(r->in_prod);
-    rmb();
-    uint32_t avail = ring_ready(&c->guard, cons, prod, (uint32_t)sizeof r->in);
+    uint32_t cons = r->in_cons;
+    uint32_t avail = ring_unconsumed(&c->guard, &r->in_prod, cons, (uint32_t)sizeof r->in);
     if (c->guard.broken) {
         disconnect_if_broken(c);
         return 0;
@@ -107,8 +98,7 @@ uint32_t pvcons_read(struct pvcons *c, uint8_t *buf, uint32_t max)
     uint32_t n = avail < max ? avail : max;
     for (uint32_t i = 0; i < n; i++)
         buf[i] = (uint8_t)r->in[(cons + i) & (sizeof r->in - 1)];
-    mb();
-    r->in_cons = cons + n;
+    ring_consumed(&r->in_cons, cons + n);
     c->received += n;
     if (n)
         evtchn_notify(c->port);   /* room again: the backend may send more */

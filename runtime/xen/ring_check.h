@@ -11,7 +11,9 @@
 #define XEN_RING_CHECK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include "lib.h"
 
 struct ring_guard {
     const char *who;    /* "netfront device/vif/0 rx": what the log line names */
@@ -28,5 +30,43 @@ uint32_t ring_ready(struct ring_guard *g, uint32_t ours, uint32_t theirs, uint32
 /* Breaks the guard for another protocol violation (an id not in flight, ...), logging `what` and
  * `value` once. */
 void ring_break(struct ring_guard *g, const char *what, uint64_t value);
+
+/* Xen's io/ring.h idioms on top of the guard, one way for every consumer here:
+ *
+ *   uint32_t n = ring_unconsumed(&guard, &page->in_prod, cons, LEN);   (RING_HAS_UNCONSUMED_*)
+ *   for (uint32_t i = 0; i < n; i++, cons++) { use ring_entry(ring, cons, LEN, SIZE); }
+ *   ring_consumed(&page->in_cons, cons);              (a consumer index the peer reads)
+ *   more = ring_final_check(&s->rsp_event, &s->rsp_prod, cons);   (RING_FINAL_CHECK_FOR_*) */
+
+/* The peer's producer index `*prod` read once, then a read barrier (its entries are read after
+ * it), and what ring_ready makes of it against our consumer index `cons`. */
+static inline uint32_t ring_unconsumed(struct ring_guard *g, const uint32_t *prod, uint32_t cons, uint32_t limit)
+{
+    uint32_t p = READ_ONCE(*prod);
+    rmb();
+    return ring_ready(g, cons, p, limit);
+}
+
+/* Entry `idx` (a free-running index) of a ring of `count` entries of `size` bytes at `ring`. */
+static inline const void *ring_entry(const void *ring, uint32_t idx, uint32_t count, size_t size)
+{
+    return (const uint8_t *)ring + (size_t)(idx % count) * size;
+}
+
+/* Our consumer index published to the peer once the entries before it are used up. */
+static inline void ring_consumed(uint32_t *cons_idx, uint32_t cons)
+{
+    mb();
+    *cons_idx = cons;
+}
+
+/* Asks for an event at the next entry the peer produces (`*event` = cons + 1), then says whether
+ * one arrived meanwhile: true = read again before sleeping. */
+static inline bool ring_final_check(uint32_t *event, const uint32_t *prod, uint32_t cons)
+{
+    *event = cons + 1;
+    mb();
+    return READ_ONCE(*prod) != cons;
+}
 
 #endif

@@ -13,6 +13,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "ring_check.h"
+#include "xenbus.h"
 #include "xenstore.h"
 
 #define LEFT_OFF   1024u
@@ -35,7 +36,6 @@ static void reset_page(struct vchan_interface *p)
 
 int vchan_server_init(struct vchan *v, domid_t peer, const char *xs_base)
 {
-    char path[128], val[16];
     v->active = 0;
     v->ended = 0;
     v->guard = (struct ring_guard){ .who = "vchan (QMP)" };
@@ -49,13 +49,9 @@ int vchan_server_init(struct vchan *v, domid_t peer, const char *xs_base)
     if (evtchn_alloc_unbound(peer, &v->port))
         return -1;
     evtchn_watch(v->port);
-    snprintf(path, sizeof path, "%s/ring-ref", xs_base);
-    snprintf(val, sizeof val, "%d", v->ref);
-    if (xs_write(path, val))
+    if (xs_printf(xs_base, "ring-ref", "%d", v->ref))
         return -1;
-    snprintf(path, sizeof path, "%s/event-channel", xs_base);
-    snprintf(val, sizeof val, "%u", v->port);
-    if (xs_write(path, val))
+    if (xs_printf(xs_base, "event-channel", "%u", v->port))
         return -1;
     return 0;
 }

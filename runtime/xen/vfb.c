@@ -14,9 +14,11 @@
 #include "mm.h"
 #include "ring_check.h"
 #include "time.h"
+#include "xenbus.h"
 #include "xenstore.h"
 #include "abi.h"
 
+#define DIR "device/vfb/0"
 #define FB_PAGES ((uint32_t)(VFB_BYTES / PAGE_SIZE))
 #define PD_PAGES ((FB_PAGES + 511u) / 512u)
 #define EVENT_SIZE 40
@@ -70,7 +72,7 @@ static void disconnect(void)
 {
     connected = false;
     evtchn_unwatch(port);
-    xs_write("device/vfb/0/state", "5");
+    xs_set_state(DIR, XenbusStateClosing);
 }
 
 /* A surface is usable when its rows fit its stride and it is no bigger than MAX_DIM either way
@@ -133,11 +135,11 @@ struct core_display_backend *vfb_display(void) { return &display; }
 
 int vfb_connect(uint8_t *mem)
 {
-    char buf[16], val[32];
+    char buf[16];
     uint64_t be;
-    if (xs_read("device/vfb/0/backend-id", buf, sizeof buf) < 0)
+    if (xs_read(DIR "/backend-id", buf, sizeof buf) < 0)
         return -1;   /* vnc=0: no vfb */
-    if (xs_read_u64("device/vfb/0", "backend-id", &be) || be >= 0x7ff0) {
+    if (xs_read_u64(DIR, "backend-id", &be) || be >= 0x7ff0) {
         printk("vfb: bad backend-id\n");
         return -1;
     }
@@ -161,14 +163,11 @@ int vfb_connect(uint8_t *mem)
         printk("vfb: no event channel\n");
         return -1;
     }
-    int rc = 0;
-    snprintf(val, sizeof val, "%lu", virt_to_mfn(page));
-    rc |= xs_write("device/vfb/0/page-ref", val);
-    snprintf(val, sizeof val, "%u", port);
-    rc |= xs_write("device/vfb/0/event-channel", val);
-    rc |= xs_write("device/vfb/0/protocol", "x86_64-abi");
-    rc |= xs_write("device/vfb/0/feature-update", "1");
-    rc |= xs_write("device/vfb/0/state", "3");
+    int rc = xs_printf(DIR, "page-ref", "%lu", virt_to_mfn(page));
+    rc |= xs_printf(DIR, "event-channel", "%u", port);
+    rc |= xs_printf(DIR, "protocol", "x86_64-abi");
+    rc |= xs_printf(DIR, "feature-update", "1");
+    rc |= xs_set_state(DIR, XenbusStateInitialised);
     if (rc) {
         printk("vfb: cannot write the frontend nodes\n");
         return -1;
@@ -183,11 +182,10 @@ int vfb_connect(uint8_t *mem)
 /* The backend's events: only REFRESH_PERIOD (how often it wants frames; 0 = no viewer). */
 static void read_in_ring(uint64_t now)
 {
-    uint32_t cons = page->in_cons, prod = READ_ONCE(page->in_prod);
-    rmb();
-    uint32_t n = ring_ready(&guard, cons, prod, IN_RING_LEN);
+    uint32_t cons = page->in_cons;
+    uint32_t n = ring_unconsumed(&guard, &page->in_prod, cons, IN_RING_LEN);
     for (uint32_t i = 0; i < n; i++, cons++) {
-        const uint8_t *ev = (const uint8_t *)page + IN_RING_OFFS + (cons % IN_RING_LEN) * EVENT_SIZE;
+        const uint8_t *ev = ring_entry((const uint8_t *)page + IN_RING_OFFS, cons, IN_RING_LEN, EVENT_SIZE);
         if (ev[0] != TYPE_REFRESH_PERIOD)
             continue;
         uint32_t p;
@@ -203,8 +201,7 @@ static void read_in_ring(uint64_t now)
         if (p)
             dirty_all();
     }
-    mb();
-    page->in_cons = cons;
+    ring_consumed(&page->in_cons, cons);
 }
 
 static bool put_event(const void *ev, size_t len)
@@ -214,7 +211,7 @@ static bool put_event(const void *ev, size_t len)
         ring_full++;
         return false;   /* the backend is behind: try again next frame */
     }
-    uint8_t *slot = (uint8_t *)page + OUT_RING_OFFS + (prod % OUT_RING_LEN) * EVENT_SIZE;
+    uint8_t *slot = (uint8_t *)ring_entry((uint8_t *)page + OUT_RING_OFFS, prod, OUT_RING_LEN, EVENT_SIZE);
     memset(slot, 0, EVENT_SIZE);
     memcpy(slot, ev, len);
     wmb();

@@ -10,8 +10,10 @@
 #include "lib.h"
 #include "mm.h"
 #include "ring_check.h"
+#include "xenbus.h"
 #include "xenstore.h"
 
+#define DIR "device/vkbd/0"
 #define EVENT_SIZE 40
 #define IN_RING_OFFS 2048
 #define IN_RING_LEN (2048 / EVENT_SIZE)
@@ -35,16 +37,16 @@ static void disconnect(void)
 {
     connected = false;
     evtchn_unwatch(port);
-    xs_write("device/vkbd/0/state", "5");
+    xs_set_state(DIR, XenbusStateClosing);
 }
 
 int vkbd_connect(void)
 {
-    char buf[16], val[32];
+    char buf[16];
     uint64_t be;
-    if (xs_read("device/vkbd/0/backend-id", buf, sizeof buf) < 0)
+    if (xs_read(DIR "/backend-id", buf, sizeof buf) < 0)
         return -1;
-    if (xs_read_u64("device/vkbd/0", "backend-id", &be) || be >= 0x7ff0) {
+    if (xs_read_u64(DIR, "backend-id", &be) || be >= 0x7ff0) {
         printk("vkbd: bad backend-id\n");
         return -1;
     }
@@ -54,12 +56,9 @@ int vkbd_connect(void)
         return -1;
     }
     memset(page, 0, PAGE_SIZE);
-    int rc = 0;
-    snprintf(val, sizeof val, "%lu", virt_to_mfn(page));
-    rc |= xs_write("device/vkbd/0/page-ref", val);
-    snprintf(val, sizeof val, "%u", port);
-    rc |= xs_write("device/vkbd/0/event-channel", val);
-    rc |= xs_write("device/vkbd/0/state", "3");
+    int rc = xs_printf(DIR, "page-ref", "%lu", virt_to_mfn(page));
+    rc |= xs_printf(DIR, "event-channel", "%u", port);
+    rc |= xs_set_state(DIR, XenbusStateInitialised);
     if (rc) {
         printk("vkbd: cannot write the frontend nodes\n");
         return -1;
@@ -77,15 +76,14 @@ void vkbd_service(const struct vkbd_sink *sink)
     if (!connected)
         return;
     evtchn_test_and_clear(port);
-    uint32_t cons = page->in_cons, prod = READ_ONCE(page->in_prod);
-    rmb();
-    uint32_t n = ring_ready(&guard, cons, prod, IN_RING_LEN);
+    uint32_t cons = page->in_cons;
+    uint32_t n = ring_unconsumed(&guard, &page->in_prod, cons, IN_RING_LEN);
     if (guard.broken) {
         disconnect();
         return;
     }
     for (uint32_t i = 0; i < n; i++, cons++) {
-        const uint8_t *ev = (const uint8_t *)page + IN_RING_OFFS + (cons % IN_RING_LEN) * EVENT_SIZE;
+        const uint8_t *ev = ring_entry((const uint8_t *)page + IN_RING_OFFS, cons, IN_RING_LEN, EVENT_SIZE);
         if (ev[0] == TYPE_MOTION) {
             int32_t x = get32(ev + 4), y = get32(ev + 8), z = get32(ev + 12);
             /* the ABI's mouse event carries signed 16-bit moves: clamp, never wrap */
@@ -112,8 +110,7 @@ void vkbd_service(const struct vkbd_sink *sink)
             ignored++;
         }
     }
-    mb();
-    page->in_cons = cons;
+    ring_consumed(&page->in_cons, cons);
 }
 
 void vkbd_report(void)

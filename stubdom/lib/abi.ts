@@ -19,6 +19,7 @@ export const EVENT_CHR_RX: i32 = 5;
 export const EVENT_DISPLAY_REFRESH: i32 = 6;
 export const EVENT_NET_LINK: i32 = 7;
 export const EVENT_BLK_MEDIA: i32 = 8;
+export const EVENT_ROM_IMAGE: i32 = 9;
 
 export const PLATFORM_RESET: i32 = 1;
 export const PLATFORM_POWEROFF: i32 = 2;

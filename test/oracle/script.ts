@@ -2,6 +2,10 @@
 // MMIO, PCI config through 0xCF8/0xCFC, busy-wait delays) that runs both against QEMU (compiled
 // into a flat firmware, see firmware.ts/qemu.ts) and against our devices (runOnGuest, through the
 // GuestIo the Node runtime implements). Every read op yields exactly one answer, in script order.
+import type { GuestIo } from "../../host/node/guest.ts";
+
+/** What a guest can do (host/node/guest.ts declares it), re-exported for the oracle tests. */
+export type { GuestIo };
 
 export type Size = 1 | 2 | 4;
 
@@ -15,24 +19,6 @@ export type Op = (
   | { op: "cfgwr"; bdf: number; reg: number; size: Size; value: number }
   | { op: "delay"; loops: number }
 ) & { note?: string };
-
-/** What a guest can do; implemented by the Node runtime's simulated guest. */
-export interface GuestIo {
-  inb(port: number): number;
-  inw(port: number): number;
-  inl(port: number): number;
-  outb(port: number, v: number): void;
-  outw(port: number, v: number): void;
-  outl(port: number, v: number): void;
-  readb(addr: number): number;
-  readw(addr: number): number;
-  readl(addr: number): number;
-  writeb(addr: number, v: number): void;
-  writew(addr: number, v: number): void;
-  writel(addr: number, v: number): void;
-  pciRead(bdf: number, reg: number, size: 1 | 2 | 4): number;
-  pciWrite(bdf: number, reg: number, size: 1 | 2 | 4, v: number): void;
-}
 
 // ---- builders -------------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync, readdirSync, existsSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadAbi, TARGETS } from "../../build/gen-abi.ts";
+import { capabilities, loadAbi, TARGETS } from "../../build/gen-abi.ts";
 import { moduleSignatures } from "./wasm-signatures.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,6 +23,17 @@ function builtModules(): string[] {
 describe("device ABI v1", () => {
   it("has up-to-date generated bindings (npm run gen:abi)", () => {
     for (const [rel, gen] of TARGETS) assert.equal(readFileSync(join(root, rel), "utf8"), gen(abi), `${rel} is stale`);
+  });
+
+  it("numbers the capabilities in one place: runtime/core/module.h takes its bits from the generated abi.h", () => {
+    const moduleH = readFileSync(join(root, "runtime/core/module.h"), "utf8");
+    const caps = capabilities(abi);
+    assert.deepEqual(caps.slice(0, 2), ["log", "claim"]);
+    for (const c of caps) {
+      const C = c.toUpperCase();
+      assert.match(moduleH, new RegExp(`CORE_CAP_${C} = 1u << STUBDOM_CAP_${C},`), `module.h: CORE_CAP_${C}`);
+    }
+    assert.equal((moduleH.match(/CORE_CAP_\w+ =/g) ?? []).length, caps.length, "module.h names exactly the ABI's capabilities");
   });
 
   it("declares only i32 parameters and results (no BigInt on hot paths)", () => {

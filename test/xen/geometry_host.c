@@ -6,6 +6,7 @@
  * module's memory is a heap block of exactly its size, so any byte read or written past it is an
  * ASan report. Usage: geometry_host CASE; "ok ..." per check, "FAIL ..." and exit 1 at the first
  * failed one. */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,9 +49,23 @@ void core_log(struct core *r, const char *device, int level, const char *text, s
     refusals++;
     printk("[%s] %.*s\n", device, (int)len, text);
 }
-void core_logf_once(struct core *r, const char *key, size_t keylen, const char *text)
+void core_logf(struct core *r, const char *device, int level, const char *fmt, ...)
 {
-    (void)r, (void)key, (void)keylen;
+    char text[CORE_LOG_LINE];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    core_log(r, device, level, text, strlen(text));
+}
+void core_logf_once(struct core *r, const char *key, const char *fmt, ...)
+{
+    char text[CORE_LOG_LINE];
+    va_list ap;
+    (void)r, (void)key;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
     refusals++;
     printk("%s\n", text);
 }

@@ -11,9 +11,10 @@ describe("xen: QMP server", function () {
   this.timeout(60000);
   let h: Harness;
 
-  // lib.c stands in for the unikernel's C library: no builtins, no sanitizers (it defines memcpy)
+  // lib.c (with runtime/core's formatter) stands in for the unikernel's C library: no builtins, no sanitizers (it defines memcpy)
   before(() => {
-    h = buildHarness("qmp_host", ["test/xen/qmp_host.c", "runtime/xen/qmp.c", "runtime/xen/lib.c"], ["-fno-builtin", "-Iruntime/xen"], false);
+    h = buildHarness("qmp_host", ["test/xen/qmp_host.c", "runtime/xen/qmp.c", "runtime/xen/lib.c", "runtime/core/format.c"],
+      ["-fno-builtin", "-Iruntime/xen", "-Iruntime/core"], false);
   });
   after(() => h.remove());
 

@@ -3,7 +3,7 @@
 // test/xen/ring_fuzz_host.c over test/xen/frontend_fakes.c, under ASan/UBSan. Each case must end
 // promptly (its watchdog), stay inside its buffers, and disconnect with a log line on every
 // protocol violation. To see the frontends before the fix fail it, point STUBDOM_XEN_SRC at a
-// copy of the old runtime/xen (ring_check.c is always taken from this tree):
+// copy of the old runtime/xen (ring_check.c and xenbus.c are always taken from this tree):
 //   mkdir /tmp/old && git archive HEAD runtime/xen | tar -x -C /tmp/old
 //   STUBDOM_XEN_SRC=/tmp/old/runtime/xen npx mocha test/xen/ring-fuzz.test.ts
 import { relative } from "node:path";
@@ -22,7 +22,7 @@ describe("xen: the stub domain's PV frontends against hostile ring indexes (issu
   before(() => {
     const x = xenSource();
     h = buildHarness("ring_fuzz_host",
-      ["test/xen/ring_fuzz_host.c", "test/xen/frontend_fakes.c", "test/xen/check.c", "runtime/xen/ring_check.c",
+      ["test/xen/ring_fuzz_host.c", "test/xen/frontend_fakes.c", "test/xen/check.c", "runtime/xen/ring_check.c", "runtime/xen/xenbus.c",
         ...["netfront", "blkfront", "pvcons", "vchan", "vfb", "vkbd"].map((f) => `${x}/${f}.c`)],
       ["test/xen", `-I${x}`, "-Iruntime/xen", "-Iruntime/core", "-mno-red-zone"]);
   });

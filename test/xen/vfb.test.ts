@@ -10,7 +10,7 @@ describe("xen: the stub domain's vfb and vkbd (vnc=1)", function () {
   let h: Harness;
 
   before(() => {
-    h = buildHarness("vfb_host", ["test/xen/vfb_host.c", "test/xen/check.c", "runtime/xen/vfb.c", "runtime/xen/vkbd.c", "runtime/xen/ring_check.c"],
+    h = buildHarness("vfb_host", ["test/xen/vfb_host.c", "test/xen/check.c", "runtime/xen/vfb.c", "runtime/xen/vkbd.c", "runtime/xen/ring_check.c", "runtime/xen/xenbus.c"],
       ["test/xen", "-Iruntime/xen", "-Iruntime/core"]);
   });
   after(() => h.remove());

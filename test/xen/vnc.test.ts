@@ -157,7 +157,7 @@ describe("xen: dom0 helper's VNC server", function () {
   let serverLog = ""; // its stderr: what printk wrote
 
   before(() => {
-    h = buildHarness("vnc_host", ["test/xen/vnc_host.c", "host/dom0/vnc.c", "host/dom0/vnc_handshake.c", "host/dom0/vnc_auth.c",
+    h = buildHarness("vnc_host", ["test/xen/vnc_host.c", "host/dom0/vnc.c", "host/dom0/vnc_update.c", "host/dom0/vnc_handshake.c", "host/dom0/vnc_auth.c",
       "host/dom0/keymap.c"], ["host/dom0", "-lnettle"]);
   });
   after(() => h.remove());
