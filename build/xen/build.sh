@@ -81,7 +81,7 @@ ROM="${STUBDOM_VGA_ROM:-/usr/share/seabios/vgabios-stdvga.bin}"
 node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$ROOT/build/xen/devices.conf"
 # The dom0 helper that replaces the console QEMU stock libxl starts (device_model_override):
 # a dom0 program, built against libxen-dev for the dom0's own Debian release.
-"$CC" -std=c11 -O2 -Wall -Wextra -Werror -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \
+"$CC" -std=c11 -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wl,-z,relro,-z,now -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \
       "$ROOT/host/dom0/stubdom-dm-helper.c" "$ROOT/host/dom0/qdisk.c" "$ROOT/host/dom0/serial_pty.c" \
       "$ROOT/host/dom0/vfb_backend.c" "$ROOT/host/dom0/vnc.c" "$ROOT/host/dom0/vnc_update.c" "$ROOT/host/dom0/keymap.c" "$ROOT/host/dom0/store.c" \
       "$ROOT/host/dom0/frontend_ring.c" "$ROOT/host/dom0/log_console.c" "$ROOT/host/dom0/capped_log.c" \
