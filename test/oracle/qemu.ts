@@ -52,7 +52,8 @@ export function qemuArgs(fw: string, out: string, machineArgs: readonly string[]
 /** Run `script` on QEMU and return its answers (unsigned, one per in/rd/cfgrd op). */
 export async function runOnQemu(script: readonly Op[], opts: QemuOptions): Promise<number[]> {
   const { image, reads } = buildFirmware(script);
-  const timeoutMs = opts.timeoutMs ?? 20_000;
+  // generous: a TCG boot of the firmware took 27 s on a loaded 2-core machine; still under mocha's 60 s
+  const timeoutMs = opts.timeoutMs ?? 50_000;
   const dir = mkdtempSync(join(tmpdir(), "stubdom-oracle-"));
   try {
     const fw = join(dir, "fw.bin");
