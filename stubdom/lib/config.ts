@@ -1,5 +1,21 @@
 // Parser for the device configuration string handed to dev_init: `key=value,key=value`.
-// Numbers may be decimal or 0x-prefixed hex. Unknown keys are the device's to reject.
+// Numbers may be decimal or 0x-prefixed hex. deviceConfig() is how a device starts: it parses and
+// refuses unknown keys, logging why under the device's name; `failed()` after reading the values.
+import { logError } from "./log";
+
+// Parses dev_init's configuration and refuses keys not in `known`. On failure logs
+// "<device>: bad configuration: …" or "<device>: unknown configuration key 'k' (known: …)" and
+// returns null.
+export function deviceConfig(device: string, text: string, known: string[]): Config | null {
+  const c = Config.parse(text);
+  if (c.failed(device)) return null;
+  const unknown = c.unknownKey(known);
+  if (unknown.length == 0) return c;
+  const expected = known.length ? "known: " + known.join(", ") : "this device takes none";
+  logError(device + ": unknown configuration key '" + unknown + "' (" + expected + ")");
+  return null;
+}
+
 export class Config {
   keys: string[] = [];
   values: string[] = [];
@@ -44,6 +60,13 @@ export class Config {
     if (v == "0" || v == "off" || v == "false" || v == "no") return false;
     this.error = "bad boolean for " + key + ": '" + v + "'";
     return dflt;
+  }
+
+  // True (and logged as "<device>: bad configuration: …") when parsing or reading a value failed.
+  failed(device: string): bool {
+    if (this.error.length == 0) return false;
+    logError(device + ": bad configuration: " + this.error);
+    return true;
   }
 
   // Returns the first key not in `known`, or "" when all are known.

@@ -3,8 +3,8 @@
 import { ABI_VERSION } from "./abi";
 import { logAbort } from "./log";
 // The sealed heap: asconfig.json routes the runtime's allocation entry points to heap.ts, so every
-// module that includes this file includes it (devices call sealHeap() at the end of dev_init).
-export { sealHeap } from "./heap";
+// module that includes this file includes it (devices end dev_init with sealAfter, heap.ts).
+export { sealHeap, sealAfter } from "./heap";
 
 // 64 KiB + a little: the largest payload a runtime hands a device (a jumbo frame, a config string).
 export const STAGING_SIZE: i32 = 65536 + 256;

@@ -17,6 +17,10 @@ let sealed: bool = false;
 // Ends the allocation phase (the last thing dev_init does, on success and on failure).
 export function sealHeap(): void { sealed = true; }
 
+// A device's dev_init is `return sealAfter(init(ptr, len));`: the argument runs init (everything
+// the device allocates), then the heap is sealed, on success and on failure; init's code is returned.
+export function sealAfter(rc: i32): i32 { sealHeap(); return rc; }
+
 export function heapSealed(): bool { return sealed; }
 
 // ASCII only, so one UTF-16 unit is one byte; never allocates.

@@ -38,6 +38,11 @@ export const STATUS_DEVSEL_MEDIUM: u16 = 0x0200;
 // Master/target abort, SERR and parity bits: write 1 to clear.
 const STATUS_W1C: u16 = 0xf900;
 
+// The subsystem IDs every function of QEMU's pc machine carries (SeaBIOS's qemu_detect looks for
+// them on 00:00.0 to treat the platform as QEMU-compatible).
+export const SUBSYS_VENDOR_QEMU: u16 = 0x1af4;
+export const SUBSYS_ID_QEMU: u16 = 0x1100;
+
 export const BAR_IO: i32 = 1;
 export const BAR_MEM: i32 = 2;
 export const BAR_MEM_PREFETCH: i32 = 3;

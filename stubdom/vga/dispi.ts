@@ -5,8 +5,8 @@
 // combination whose pitch x height or offsets would reach past VRAM is cut back to one that
 // fits, so no render or window access can leave VRAM. BANK is masked to VRAM at write time and
 // bounds-checked again at access time.
-import * as S from "./state";
-import { VRAM_BASE, vramSize } from "./layout";
+import { S, D, vramSize } from "./state";
+import { VRAM_BASE } from "./layout";
 import {
   DISPI_ID, DISPI_XRES, DISPI_YRES, DISPI_BPP, DISPI_ENABLE, DISPI_BANK, DISPI_VIRT_WIDTH,
   DISPI_VIRT_HEIGHT, DISPI_X_OFFSET, DISPI_Y_OFFSET, DISPI_VIDEO_MEMORY_64K, DISPI_REG_COUNT,
@@ -18,7 +18,7 @@ import { markAll } from "./dirty";
 export function dispiEnabled(): bool { return (S.vbe[DISPI_ENABLE] & DISPI_ENABLED) != 0; }
 
 export function dispiReadIndex(): u32 { return <u32>S.vbeIndex; }
-export function dispiWriteIndex(v: u32): void { S.setVbeIndex(<u16>v); }
+export function dispiWriteIndex(v: u32): void { S.vbeIndex = <u16>v; }
 
 export function dispiReadData(): u32 {
   const i = <i32>S.vbeIndex;
@@ -55,7 +55,7 @@ function writeModeReg(i: i32, v: u16): void {
 function writeBank(v: u16): void {
   const mask = <u16>((vramSize() >> 16) - 1);
   S.vbe[DISPI_BANK] = v & mask;
-  S.setBankOffset(<u32>(v & mask) << 16);
+  S.bankOffset = <u32>(v & mask) << 16;
 }
 
 function writeEnable(v: u16): void {
@@ -68,16 +68,16 @@ function writeEnable(v: u16): void {
     fixup();
     if ((v & DISPI_NOCLEARMEM) == 0) clearVisible();
   } else {
-    S.setBankOffset(0);
+    S.bankOffset = 0;
   }
   S.vbe[DISPI_ENABLE] = v;
-  S.markPaletteDirty(); // the 8-bit DAC bit changes how components scale
-  S.markFullRedraw();
+  D.paletteDirty = true; // the 8-bit DAC bit changes how components scale
+  D.fullRedraw = true;
   markAll();
 }
 
 function clearVisible(): void {
-  const bytes: u64 = <u64>S.vbe[DISPI_YRES] * <u64>S.vbeLineBytes;
+  const bytes: u64 = <u64>S.vbe[DISPI_YRES] * <u64>D.vbeLineBytes;
   const n = bytes < <u64>vramSize() ? <u32>bytes : vramSize();
   memory.fill(VRAM_BASE, 0, <usize>n);
 }
@@ -124,5 +124,8 @@ function fixup(): void {
   S.vbe[DISPI_X_OFFSET] = <u16>xoff;
   S.vbe[DISPI_Y_OFFSET] = <u16>yoff;
   S.vbe[DISPI_VIRT_HEIGHT] = <u16>(maxY > 0xffff ? 0xffff : maxY);
-  S.setVbeDerived(<u32>offset & ~3, line, bits);
+  D.vbeStartByte = <u32>offset & ~3;
+  D.vbeLineBytes = line;
+  D.vbeBits = bits;
+  D.fullRedraw = true;
 }

@@ -3,15 +3,15 @@
 // dirty log, renders only what changed and reports damage rectangles.
 import { SURFACE_RGBA32, SURFACE_BGRX32 } from "../lib/abi";
 import { logWarn } from "../lib/log";
-import * as S from "./state";
+import { S, D } from "./state";
 import { VRAM_BASE } from "./layout";
 import { rebuildPalette } from "./palette";
 import { publish, publishBlank, fitsRgba, rgbaPtr } from "./surface";
 import { beginFrame, endFrame } from "./damage";
 import { fillSurface } from "./linebuf";
 import { mergeHostLog, clearRange, clearAll } from "./dirty";
-import { textGeometry, renderText, invalidateTextCache, cols, rows, cellW, cellH } from "./render-text";
-import { graphicsGeometry, renderGraphics, gw, gh } from "./render-planar";
+import { textGeometry, renderText, invalidateTextCache } from "./render-text";
+import { graphicsGeometry, renderGraphics } from "./render-planar";
 import { vbeFits, vbeWidth, vbeHeight, damageDirect, renderConverted } from "./render-vbe";
 import { dispiEnabled } from "./dispi";
 import { SR_CLOCKING, SR1_SCREEN_OFF, GR_MISC, GR6_GRAPHICS, AR_INDEX_PAS } from "./regs";
@@ -20,7 +20,7 @@ const LEGACY_VRAM_BYTES: u32 = 0x80000; // what the legacy window can reach (128
 
 export function refresh(): void {
   beginFrame();
-  if (S.paletteDirty) { rebuildPalette(); S.markFullRedraw(); }
+  if (D.paletteDirty) { rebuildPalette(); D.fullRedraw = true; }
   if ((S.arIndex & AR_INDEX_PAS) == 0 || (S.sr[SR_CLOCKING] & SR1_SCREEN_OFF) != 0) {
     publishBlank();
   } else if (dispiEnabled()) {
@@ -31,8 +31,10 @@ export function refresh(): void {
     frameText();
   }
   endFrame();
-  S.clearRedrawFlags();
-  S.nextFrame();
+  D.fullRedraw = false;
+  D.paletteDirty = false;
+  D.fontDirty = false;
+  S.frame++;
 }
 
 function startRgba(w: i32, h: i32): bool {
@@ -42,17 +44,17 @@ function startRgba(w: i32, h: i32): bool {
 }
 
 function frameText(): void {
-  if (!textGeometry() || !fitsRgba(cols * cellW, rows * cellH)) { unsupported(); return; }
-  const w = cols * cellW;
-  if (startRgba(w, rows * cellH) || S.fullRedraw || S.fontDirty) invalidateTextCache();
+  if (!textGeometry() || !fitsRgba(D.textCols * D.cellW, D.textRows * D.cellH)) { unsupported(); return; }
+  const w = D.textCols * D.cellW;
+  if (startRgba(w, D.textRows * D.cellH) || D.fullRedraw || D.fontDirty) invalidateTextCache();
   renderText(w);
   clearRange(0, LEGACY_VRAM_BYTES);
 }
 
 function frameGraphics(): void {
-  if (!graphicsGeometry() || !fitsRgba(gw, gh)) { unsupported(); return; }
-  const changed = startRgba(gw, gh);
-  renderGraphics(changed || S.fullRedraw);
+  if (!graphicsGeometry() || !fitsRgba(D.gfxW, D.gfxH)) { unsupported(); return; }
+  const changed = startRgba(D.gfxW, D.gfxH);
+  renderGraphics(changed || D.fullRedraw);
   clearRange(0, LEGACY_VRAM_BYTES);
 }
 
@@ -60,22 +62,21 @@ function frameVbe(): void {
   if (!vbeFits()) { unsupported(); return; }
   const w = vbeWidth();
   const h = vbeHeight();
-  const visible = <u32>h * S.vbeLineBytes;
-  mergeHostLog(S.vbeStartByte, visible);
-  if (S.vbeBits == 32) {
-    const changed = publish(SURFACE_BGRX32, w, h, <i32>S.vbeLineBytes, VRAM_BASE + <usize>S.vbeStartByte);
-    damageDirect(changed || S.fullRedraw);
+  const visible = <u32>h * D.vbeLineBytes;
+  mergeHostLog(D.vbeStartByte, visible);
+  if (D.vbeBits == 32) {
+    const changed = publish(SURFACE_BGRX32, w, h, <i32>D.vbeLineBytes, VRAM_BASE + <usize>D.vbeStartByte);
+    damageDirect(changed || D.fullRedraw);
   } else {
     if (!fitsRgba(w, h)) { unsupported(); return; }
     const changed = startRgba(w, h);
-    renderConverted(changed || S.fullRedraw);
+    renderConverted(changed || D.fullRedraw);
   }
-  clearRange(S.vbeStartByte, visible);
+  clearRange(D.vbeStartByte, visible);
 }
 
-let warned: bool = false;
 function unsupported(): void {
-  if (!warned) { warned = true; logWarn("display mode too large for the surface buffer or not drawable: shown blank"); }
+  if (!D.unsupportedLogged) { D.unsupportedLogged = true; logWarn("display mode too large for the surface buffer or not drawable: shown blank"); }
   publishBlank();
 }
 

@@ -1,6 +1,6 @@
 // What the CRTC, sequencer and graphics controller say about the legacy display: visible
 // lines, character-cell size, row pitch, start address, line compare.
-import * as S from "./state";
+import { S } from "./state";
 import {
   CR_H_DISPLAY_END, CR_OVERFLOW, CR_MAX_SCAN, CR_START_HI, CR_START_LO, CR_V_DISPLAY_END, CR_OFFSET,
   CR_LINE_COMPARE, SR_CLOCKING, SR1_9DOT_OFF, SR1_DOT_CLOCK_HALF, GR_MODE,

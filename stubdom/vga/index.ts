@@ -1,52 +1,48 @@
 // The std-vga device module (QEMU-compatible VGA + Bochs VBE, PCI 1234:1111): the ABI exports.
 // Each region's accesses go to the file that owns that concern: ports.ts (legacy registers),
 // planar.ts (the A0000 window), dispi.ts (VBE), io.ts (access sizes, BAR2), rom.ts (option
-// ROM), display.ts (frames and damage); pci-header.ts is the PCI function, state.ts all state,
-// layout.ts where VRAM and the surface sit in this module's memory.
+// ROM), display.ts (frames and damage); pci-header.ts is the PCI function, state.ts all state
+// (one object), layout.ts where VRAM and the surface sit in this module's memory.
 export { abi_version, dev_alloc } from "../lib/device";
 import { claim, vram_map, SPACE_PORT, SPACE_MMIO, EVENT_DISPLAY_REFRESH } from "../lib/abi";
 import { stagingString } from "../lib/device";
 import { logError, resetLogBudget } from "../lib/log";
-import { VRAM_BASE, setupMemory, heapBelowVram, vramSize } from "./layout";
-import { resetState } from "./state";
-import { parseConfig, cfgVramBytes, cfgBdf, cfgRom } from "./config";
+import { VRAM_BASE, setupMemory, heapBelowVram } from "./layout";
+import { S, vramSize } from "./state";
+import { parseConfig } from "./config";
 import { createPciFunction, pciRead, pciWrite, pciReset } from "./pci-header";
 import { vgaPortsRead, vgaPortsWrite, dispiPortsRead, dispiPortsWrite, mmioRead, mmioWrite } from "./io";
 import { windowRead, windowWrite } from "./planar";
-import { romExpected, installRom, romRead, EVENT_VGA_ROM_IMAGE } from "./rom";
+import { installRom, romRead, EVENT_VGA_ROM_IMAGE } from "./rom";
 import { refresh, displayReset } from "./display";
 import { markByte } from "./dirty";
 import {
   REGION_VGA_PORTS, REGION_DISPI_PORTS, REGION_VGA_WINDOW, REGION_LFB, REGION_MMIO, REGION_ROM,
-  VGA_PORT_BASE, VGA_PORT_COUNT, DISPI_INDEX_PORT, VGA_WINDOW_BASE, VGA_WINDOW_SIZE,
+  VGA_PORT_BASE, VGA_PORT_COUNT, VGA_PORT_OFFSET_MASK, DISPI_INDEX_PORT, DISPI_PORT_COUNT,
+  VGA_WINDOW_BASE, VGA_WINDOW_SIZE, MMIO_BAR_SIZE,
 } from "./regs";
-import { sealHeap } from "../lib/heap";
+import { sealAfter } from "../lib/heap";
 
-// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
-export function dev_init(ptr: i32, len: i32): i32 {
-  const rc = init(ptr, len);
-  sealHeap();
-  return rc;
-}
+// Everything the device allocates, it allocates in init: the heap is sealed afterwards (heap.ts).
+export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
   if (!heapBelowVram()) { logError("vga: static data reaches the VRAM offset (layout.ts)"); return 1; }
   if (!parseConfig(stagingString(ptr, len))) return 1;
-  if (!setupMemory(cfgVramBytes)) { logError("vga: cannot grow module memory for VRAM and the surface"); return 1; }
-  resetState();
+  if (!setupMemory(S.vramBytes)) { logError("vga: cannot grow module memory for VRAM and the surface"); return 1; }
+  S.resetRegisters();
   vram_map(REGION_LFB, VRAM_BASE, <i32>vramSize());
   claim(REGION_VGA_PORTS, SPACE_PORT, VGA_PORT_BASE, 0, VGA_PORT_COUNT);
-  claim(REGION_DISPI_PORTS, SPACE_PORT, DISPI_INDEX_PORT, 0, 3);
+  claim(REGION_DISPI_PORTS, SPACE_PORT, DISPI_INDEX_PORT, 0, DISPI_PORT_COUNT);
   claim(REGION_VGA_WINDOW, SPACE_MMIO, <i32>VGA_WINDOW_BASE, 0, <i32>VGA_WINDOW_SIZE);
-  createPciFunction(cfgBdf, cfgVramBytes, cfgRom);
-  romExpected(cfgRom);
+  createPciFunction();
   displayReset();
   return 0;
 }
 
 export function dev_reset(): void {
   resetLogBudget();
-  resetState();
+  S.resetRegisters();
   pciReset();
   displayReset();
 }
@@ -82,11 +78,11 @@ function windowWriteN(off: u32, size: i32, value: u32): void {
 export function dev_read(region: i32, offset: i32, size: i32): i32 {
   const off = <u32>offset;
   switch (region) {
-    case REGION_VGA_PORTS: return <i32>vgaPortsRead(offset & 0x3f, size);
+    case REGION_VGA_PORTS: return <i32>vgaPortsRead(offset & VGA_PORT_OFFSET_MASK, size);
     case REGION_DISPI_PORTS: return <i32>dispiPortsRead(offset, size);
     case REGION_VGA_WINDOW: return <i32>windowReadN(off, size);
     case REGION_LFB: return <i32>lfbRead(off, size);
-    case REGION_MMIO: return <i32>mmioRead(offset & 0xfff, size);
+    case REGION_MMIO: return <i32>mmioRead(offset & <i32>(MMIO_BAR_SIZE - 1), size);
     case REGION_ROM: return <i32>romRead(off, size);
     default: return -1;
   }
@@ -96,11 +92,11 @@ export function dev_write(region: i32, offset: i32, size: i32, value: i32): void
   const off = <u32>offset;
   const v = <u32>value;
   switch (region) {
-    case REGION_VGA_PORTS: vgaPortsWrite(offset & 0x3f, size, v); break;
+    case REGION_VGA_PORTS: vgaPortsWrite(offset & VGA_PORT_OFFSET_MASK, size, v); break;
     case REGION_DISPI_PORTS: dispiPortsWrite(offset, size, v); break;
     case REGION_VGA_WINDOW: windowWriteN(off, size, v); break;
     case REGION_LFB: lfbWrite(off, size, v); break;
-    case REGION_MMIO: mmioWrite(offset & 0xfff, size, v); break;
+    case REGION_MMIO: mmioWrite(offset & <i32>(MMIO_BAR_SIZE - 1), size, v); break;
     default: break; // the ROM is read-only
   }
 }

@@ -3,22 +3,22 @@
 // DISPI ports (16-bit registers at 0x1CE/0x1CF, 0x1D0 as a second data port) and BAR2.
 import { portRead, portWrite } from "./ports";
 import { dispiReadIndex, dispiWriteIndex, dispiReadData, dispiWriteData } from "./dispi";
-import * as S from "./state";
+import { S } from "./state";
 import {
-  VGA_PORT_BASE, MMIO_EDID_END, MMIO_VGA_PORTS, MMIO_VGA_PORTS_END, MMIO_DISPI, MMIO_DISPI_END,
+  VGA_PORT_BASE, VGA_PORT_OFFSET_MASK, MMIO_EDID_END, MMIO_VGA_PORTS, MMIO_VGA_PORTS_END, MMIO_DISPI, MMIO_DISPI_END,
   MMIO_QEXT_SIZE, MMIO_QEXT_BYTE_ORDER, QEXT_REGION_SIZE, QEXT_LITTLE_ENDIAN, PORT_ATTR_INDEX,
 } from "./regs";
 
 export function vgaPortsRead(off: i32, size: i32): u32 {
   let v: u32 = 0;
   const n = size > 4 ? 4 : size;
-  for (let i = 0; i < n; i++) v |= (portRead(VGA_PORT_BASE + ((off + i) & 0x3f)) & 0xff) << (<u32>i * 8);
+  for (let i = 0; i < n; i++) v |= (portRead(VGA_PORT_BASE + ((off + i) & VGA_PORT_OFFSET_MASK)) & 0xff) << (<u32>i * 8);
   return v;
 }
 
 export function vgaPortsWrite(off: i32, size: i32, value: u32): void {
   const n = size > 4 ? 4 : size;
-  for (let i = 0; i < n; i++) portWrite(VGA_PORT_BASE + ((off + i) & 0x3f), (value >> (<u32>i * 8)) & 0xff);
+  for (let i = 0; i < n; i++) portWrite(VGA_PORT_BASE + ((off + i) & VGA_PORT_OFFSET_MASK), (value >> (<u32>i * 8)) & 0xff);
 }
 
 // Region 0x1CE..0x1D0: offset 0 index, 1 and 2 data.
@@ -40,7 +40,7 @@ export function mmioRead(off: i32, size: i32): u32 {
     return vgaPortsRead(PORT_ATTR_INDEX - VGA_PORT_BASE + (off - MMIO_VGA_PORTS), size > 2 ? 2 : size);
   }
   if (off >= MMIO_DISPI && off < MMIO_DISPI_END) {
-    S.setVbeIndex(<u16>((off - MMIO_DISPI) >> 1)); // as QEMU: the access selects the register
+    S.vbeIndex = <u16>((off - MMIO_DISPI) >> 1); // as QEMU: the access selects the register
     const v = dispiReadData();
     // A byte read is one lane of the 16-bit register: the odd address is its high byte. (QEMU
     // widens it to a 16-bit read at the odd address and keeps the low byte; a CPU that splits a
@@ -60,7 +60,7 @@ export function mmioWrite(off: i32, size: i32, value: u32): void {
     return;
   }
   if (off >= MMIO_DISPI && off < MMIO_DISPI_END) {
-    S.setVbeIndex(<u16>((off - MMIO_DISPI) >> 1));
+    S.vbeIndex = <u16>((off - MMIO_DISPI) >> 1);
     dispiWriteData(value & 0xffff);
     return;
   }

@@ -11,16 +11,13 @@ export const PAGE_SHIFT: u32 = 12;
 export const WASM_PAGE: u32 = 65536;
 export const MAX_VRAM_MB: u32 = 256;
 export const MAX_VRAM_PAGES: i32 = <i32>((MAX_VRAM_MB << 20) >> PAGE_SHIFT);
+export const MAX_LINE: i32 = 16384; // widest scanline the renderer draws
+export const MAX_TEXT_COLS: i32 = 256;
+export const MAX_TEXT_ROWS: i32 = 1024;
 
-let vramBytes: u32 = 16 << 20;
-
-export function vramSize(): u32 { return vramBytes; }
-export function surfaceBase(): usize { return VRAM_BASE + <usize>vramBytes; }
-
-// Fixes the VRAM size (a power of two in MiB, checked by the caller) and makes sure memory holds
-// VRAM and the surface. Returns false when memory cannot grow.
+// Makes sure memory holds VRAM of `bytes` (a power of two in MiB, checked by the caller) and the
+// surface after it. Returns false when memory cannot grow.
 export function setupMemory(bytes: u32): bool {
-  vramBytes = bytes;
   const need: u64 = <u64>VRAM_BASE + <u64>bytes + <u64>SURFACE_MAX_BYTES;
   const have: u64 = <u64>memory.size() * <u64>WASM_PAGE;
   if (need <= have) return true;

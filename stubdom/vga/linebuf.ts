@@ -1,15 +1,13 @@
 // One scanline of RGBA pixels rendered off-surface, then compared with the surface row: only
 // the changed span is copied and reported as damage (so repainting identical pixels costs no
-// damage, and a one-pixel change is a one-pixel rectangle).
+// damage, and a one-pixel change is a one-pixel rectangle). The scanline is D.line.
 import { rgbaPtr } from "./surface";
 import { addRect } from "./damage";
-
-export const MAX_LINE: i32 = 16384;
-export const line = new StaticArray<u32>(MAX_LINE);
+import { D } from "./state";
 
 export function commitLine(y: i32, w: i32): void {
   const row = rgbaPtr() + <usize>y * <usize>w * 4;
-  const src = changetype<usize>(line);
+  const src = changetype<usize>(D.line);
   let x0 = 0;
   while (x0 < w && load<u32>(row + <usize>x0 * 4) == load<u32>(src + <usize>x0 * 4)) x0++;
   if (x0 == w) return;

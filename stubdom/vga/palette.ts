@@ -1,11 +1,9 @@
 // Colour lookup for the renderer: the 256 DAC entries (6-bit components scaled to 8 bits, or
 // taken as they are with the VBE 8-bit DAC; PEL mask applied) as RGBA32 words, and the 16
 // attribute-controller colours (colour plane enable, palette registers, P5-P4 / colour select).
-import * as S from "./state";
+// Both tables are caches in D, rebuilt from S whenever D.paletteDirty.
+import { S, D, DAC_COMPONENTS } from "./state";
 import { AR_MODE, AR_PLANE_ENABLE, AR_COLOR_SELECT, AR10_P54_SELECT, DISPI_ENABLE, DISPI_8BIT_DAC } from "./regs";
-
-export const rgba256 = new StaticArray<u32>(256);
-export const rgba16 = new StaticArray<u32>(16);
 
 function scale(c: u32, eight: bool): u32 { return eight ? c & 0xff : ((c & 0x3f) << 2) | ((c & 0x3f) >> 4); }
 
@@ -14,8 +12,10 @@ export function rgba(r: u32, g: u32, b: u32): u32 { return 0xff000000 | (b << 16
 
 export function rebuildPalette(): void {
   const eight = (S.vbe[DISPI_ENABLE] & DISPI_8BIT_DAC) != 0;
+  const rgba256 = D.rgba256;
+  const rgba16 = D.rgba16;
   for (let i = 0; i < 256; i++) {
-    const e = (i & <i32>S.pelMask) * 3;
+    const e = (i & <i32>S.pelMask) * DAC_COMPONENTS;
     rgba256[i] = rgba(scale(<u32>S.palette[e], eight), scale(<u32>S.palette[e + 1], eight), scale(<u32>S.palette[e + 2], eight));
   }
   const mode = S.ar[AR_MODE];

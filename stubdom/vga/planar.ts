@@ -3,15 +3,19 @@
 // 0-3 with rotate, function select, set/reset, bit mask and the sequencer map mask.
 // VRAM layout (as on the chip, and as QEMU keeps it): planar address a, plane p is VRAM byte
 // a * 4 + p; chain-4 byte address b is VRAM byte b. Every address is checked against VRAM.
-import { VRAM_BASE, vramSize } from "./layout";
-import * as S from "./state";
+import { VRAM_BASE } from "./layout";
+import { S, D, vramSize } from "./state";
 import {
   SR_MAP_MASK, SR_MEMORY_MODE, SR4_CHAIN4,
   GR_SET_RESET, GR_ENABLE_SET_RESET, GR_COLOR_COMPARE, GR_ROTATE, GR_READ_MAP, GR_MODE, GR_MISC,
-  GR_COLOR_DONT_CARE, GR_BIT_MASK, GR5_READ_MODE1, GR5_HOST_ODD_EVEN,
-  DISPI_ENABLE, DISPI_ENABLED,
+  GR_COLOR_DONT_CARE, GR_BIT_MASK, GR5_READ_MODE1, GR5_HOST_ODD_EVEN, VGA_WINDOW_SIZE, FONT_PLANE,
 } from "./regs";
 import { markByte } from "./dirty";
+import { dispiEnabled } from "./dispi";
+
+// Offsets in the window of the 0xB0000 (monochrome) and 0xB8000 (colour text) maps.
+const MAP_B0000: u32 = 0x10000;
+const MAP_B8000: u32 = 0x18000;
 
 // One byte replicated to the planes whose bit is set in a 4-bit mask.
 function expand4(mask: u32): u32 {
@@ -28,27 +32,25 @@ function vramWrite8(off: u32, v: u32): void {
   if (off >= vramSize()) return;
   store<u8>(VRAM_BASE + <usize>off, <u8>v);
   markByte(off);
-  if ((off & 3) == 2) S.markFontDirty();
+  if ((off & 3) == FONT_PLANE) D.fontDirty = true;
 }
-
-function vbeEnabled(): bool { return (S.vbe[DISPI_ENABLE] & DISPI_ENABLED) != 0; }
 
 // Window offset (0..0x1FFFF from 0xA0000) → offset inside the selected map, or -1 when the
 // current memory-map select does not decode it.
 function decode(addr: u32): i32 {
-  if (vbeEnabled()) return addr < 0x10000 ? <i32>addr : -1; // banked VBE window: map 1
+  if (dispiEnabled()) return addr < MAP_B0000 ? <i32>addr : -1; // banked VBE window: map 1
   const map = (S.gr[GR_MISC] >> 2) & 3;
   if (map == 0) return <i32>addr;
-  if (map == 1) return addr < 0x10000 ? <i32>addr : -1;
-  if (map == 2) return addr >= 0x10000 && addr < 0x18000 ? <i32>(addr - 0x10000) : -1;
-  return addr >= 0x18000 ? <i32>(addr - 0x18000) : -1;
+  if (map == 1) return addr < MAP_B0000 ? <i32>addr : -1;
+  if (map == 2) return addr >= MAP_B0000 && addr < MAP_B8000 ? <i32>(addr - MAP_B0000) : -1;
+  return addr >= MAP_B8000 ? <i32>(addr - MAP_B8000) : -1;
 }
 
 export function windowRead(addr: u32): u32 {
-  const a = decode(addr & 0x1ffff);
+  const a = decode(addr & (VGA_WINDOW_SIZE - 1));
   if (a < 0) return 0xff;
   const off = <u32>a;
-  if (vbeEnabled()) return vramRead8(S.bankOffset + off);
+  if (dispiEnabled()) return vramRead8(S.bankOffset + off);
   const mode = S.sr[SR_MEMORY_MODE];
   if (mode & SR4_CHAIN4) return vramRead8(off);
   if (S.gr[GR_MODE] & GR5_HOST_ODD_EVEN) {
@@ -59,7 +61,7 @@ export function windowRead(addr: u32): u32 {
   const byteOff = off << 2;
   if (byteOff + 3 >= vramSize()) return 0xff;
   const l = load<u32>(VRAM_BASE + <usize>byteOff);
-  S.setLatch(l);
+  S.latch = l;
   if ((S.gr[GR_MODE] & GR5_READ_MODE1) == 0) return (l >> ((<u32>S.gr[GR_READ_MAP] & 3) << 3)) & 0xff;
   // Read mode 1: colour compare over the planes not marked "don't care".
   const cmp = expand4(<u32>S.gr[GR_COLOR_COMPARE] & 0xf);
@@ -70,11 +72,11 @@ export function windowRead(addr: u32): u32 {
 }
 
 export function windowWrite(addr: u32, value: u32): void {
-  const a = decode(addr & 0x1ffff);
+  const a = decode(addr & (VGA_WINDOW_SIZE - 1));
   if (a < 0) return;
   const off = <u32>a;
   let val = value & 0xff;
-  if (vbeEnabled()) { vramWrite8(S.bankOffset + off, val); return; }
+  if (dispiEnabled()) { vramWrite8(S.bankOffset + off, val); return; }
   const mode = S.sr[SR_MEMORY_MODE];
   const mapMask = <u32>S.sr[SR_MAP_MASK] & 0xf;
   if (mode & SR4_CHAIN4) {
@@ -128,5 +130,5 @@ function storePlanes(byteOff: u32, data: u32, mapMask: u32): void {
   const p = VRAM_BASE + <usize>byteOff;
   store<u32>(p, (load<u32>(p) & ~pm) | (data & pm));
   markByte(byteOff);
-  if (mapMask & 4) S.markFontDirty();
+  if (mapMask & (1 << FONT_PLANE)) D.fontDirty = true;
 }

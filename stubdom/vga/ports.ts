@@ -3,7 +3,7 @@
 // graphics controller, CRTC with the CR11 protect bit, attribute controller with its
 // index/data flip-flop, DAC indexes and data with 6-bit components, PEL mask, feature control.
 // The mono (0x3Bx) or colour (0x3Dx) CRTC/status ports not selected by MISC bit 0 are ignored.
-import * as S from "./state";
+import { S, D, DAC_COMPONENTS } from "./state";
 import {
   PORT_CRTC_INDEX_MONO, PORT_CRTC_DATA_MONO, PORT_STATUS1_MONO, PORT_ATTR_INDEX, PORT_ATTR_DATA,
   PORT_MISC_WRITE, PORT_SEQ_INDEX, PORT_SEQ_DATA, PORT_PEL_MASK, PORT_DAC_READ_INDEX,
@@ -12,13 +12,20 @@ import {
   MISC_COLOR_EMULATION, MISC_WRITE_MASK, FCR_WRITE_MASK, ST01_DISPLAY_DISABLED, ST01_VERTICAL_RETRACE,
   SR_INDEX_MASK, SR_CLOCKING, SR_CHAR_MAP, GR_INDEX_MASK, GR_MODE, GR_MISC, GR5_SHIFT_MASK, GR6_GRAPHICS,
   CR_CURSOR_START, CR_CURSOR_END, CR_CURSOR_HI, CR_CURSOR_LO, CR_OVERFLOW, CR_V_RETRACE_END, CR11_PROTECT, CR07_LINE_COMPARE_8,
-  AR_MODE, AR_OVERSCAN, AR_PLANE_ENABLE, AR_PEL_PANNING, AR_COLOR_SELECT, AR_COUNT,
-  DISPI_ENABLE, DISPI_8BIT_DAC,
+  AR_COUNT, AR_INDEX_PAS, AR_INDEX_MASK, AR_INDEX_WRITE_MASK, DISPI_ENABLE, DISPI_8BIT_DAC,
 } from "./regs";
 
 // Writable bits per sequencer / graphics-controller register (the rest read back 0).
 const SR_WRITE_MASK: StaticArray<u8> = [0x03, 0x3d, 0x0f, 0x3f, 0x0e, 0x00, 0x00, 0xff];
 const GR_WRITE_MASK: StaticArray<u8> = [0x0f, 0x0f, 0x0f, 0x1f, 0x03, 0x7b, 0x0f, 0x0f, 0xff, 0, 0, 0, 0, 0, 0, 0];
+// ... and per attribute-controller register: palette 0-15 (6 bits), mode (bit 4 does not exist),
+// overscan, colour plane enable (bits 5:4), pel panning and colour select (bits 3:0).
+const AR_WRITE_MASK: StaticArray<u8> = [
+  0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f, 0x3f,
+  0xef, 0xff, 0x3f, 0x0f, 0x0f,
+];
+const DAC_STATE_WRITE: u8 = 0; // 0x3C7 reads what the last index write selected
+const DAC_STATE_READ: u8 = 3;
 
 // Ports of the CRTC/status block the current MISC bit 0 does not select.
 function unselected(port: i32): bool {
@@ -56,18 +63,18 @@ export function portWrite(port: i32, value: u32): void {
   const v = <u8>value;
   switch (port) {
     case PORT_ATTR_INDEX: writeAttr(v); break;
-    case PORT_MISC_WRITE: S.setMisc(v & MISC_WRITE_MASK); break;
-    case PORT_SEQ_INDEX: S.setSrIndex(v & <u8>SR_INDEX_MASK); break;
+    case PORT_MISC_WRITE: writeMisc(v); break;
+    case PORT_SEQ_INDEX: S.srIndex = v & <u8>SR_INDEX_MASK; break;
     case PORT_SEQ_DATA: writeSeq(v); break;
-    case PORT_PEL_MASK: S.setPelMask(v); break;
+    case PORT_PEL_MASK: S.pelMask = v; D.paletteDirty = true; break;
     case PORT_DAC_READ_INDEX: writeDacReadIndex(v); break;
     case PORT_DAC_WRITE_INDEX: writeDacWriteIndex(v); break;
     case PORT_DAC_DATA: writeDacData(v); break;
-    case PORT_GR_INDEX: S.setGrIndex(v & <u8>GR_INDEX_MASK); break;
+    case PORT_GR_INDEX: S.grIndex = v & <u8>GR_INDEX_MASK; break;
     case PORT_GR_DATA: writeGr(v); break;
-    case PORT_CRTC_INDEX_MONO: case PORT_CRTC_INDEX_COLOR: S.setCrIndex(v); break;
+    case PORT_CRTC_INDEX_MONO: case PORT_CRTC_INDEX_COLOR: S.crIndex = v; break;
     case PORT_CRTC_DATA_MONO: case PORT_CRTC_DATA_COLOR: writeCrtc(v); break;
-    case PORT_STATUS1_MONO: case PORT_STATUS1_COLOR: S.setFcr(v & FCR_WRITE_MASK); break;
+    case PORT_STATUS1_MONO: case PORT_STATUS1_COLOR: S.fcr = v & FCR_WRITE_MASK; break;
     default: break;
   }
 }
@@ -76,36 +83,42 @@ export function portWrite(port: i32, value: u32): void {
 // toggle on every read so polling loops end; the read resets the attribute flip-flop.
 function readStatus1(): u32 {
   const v = S.st01 ^ (ST01_DISPLAY_DISABLED | ST01_VERTICAL_RETRACE);
-  S.setSt01(v);
-  S.setArFlipFlop(0);
+  S.st01 = v;
+  S.arFlipFlop = 0;
   return <u32>v;
 }
 
+function writeMisc(v: u8): void {
+  S.misc = v & MISC_WRITE_MASK;
+  D.fullRedraw = true;
+}
+
 function readAttrData(): u32 {
-  const i = <i32>(S.arIndex & 0x1f);
+  const i = <i32>(S.arIndex & AR_INDEX_MASK);
   return i < AR_COUNT ? <u32>S.ar[i] : 0;
 }
 
 // 0x3C0: index on the first write, data on the second.
 function writeAttr(v: u8): void {
   if (S.arFlipFlop == 0) {
-    S.setArIndex(v & 0x3f);
+    writeAttrIndex(v & AR_INDEX_WRITE_MASK);
   } else {
-    writeAttrData(<i32>(S.arIndex & 0x1f), v);
+    writeAttrData(<i32>(S.arIndex & AR_INDEX_MASK), v);
   }
-  S.setArFlipFlop(S.arFlipFlop ^ 1);
+  S.arFlipFlop ^= 1;
+}
+
+// PAS (palette address source) going on or off shows or blanks the screen.
+function writeAttrIndex(v: u8): void {
+  if (((v ^ S.arIndex) & AR_INDEX_PAS) != 0) D.fullRedraw = true;
+  S.arIndex = v;
 }
 
 function writeAttrData(i: i32, v: u8): void {
-  if (i < 0x10) S.ar[i] = v & 0x3f;
-  else if (i == AR_MODE) S.ar[i] = v & ~0x10;
-  else if (i == AR_OVERSCAN) S.ar[i] = v;
-  else if (i == AR_PLANE_ENABLE) S.ar[i] = v & ~0xc0;
-  else if (i == AR_PEL_PANNING) S.ar[i] = v & ~0xf0;
-  else if (i == AR_COLOR_SELECT) S.ar[i] = v & ~0xf0;
-  else return;
-  S.markPaletteDirty();
-  S.markFullRedraw();
+  if (i >= AR_COUNT) return;
+  S.ar[i] = v & AR_WRITE_MASK[i];
+  D.paletteDirty = true;
+  D.fullRedraw = true;
 }
 
 // Only registers that change what the screen shows force a full redraw: the map mask, set/reset,
@@ -114,7 +127,7 @@ function writeSeq(v: u8): void {
   const i = <i32>(S.srIndex & <u8>SR_INDEX_MASK);
   const old = S.sr[i];
   S.sr[i] = v & SR_WRITE_MASK[i];
-  if ((i == SR_CLOCKING || i == SR_CHAR_MAP) && old != S.sr[i]) S.markFullRedraw();
+  if ((i == SR_CLOCKING || i == SR_CHAR_MAP) && old != S.sr[i]) D.fullRedraw = true;
 }
 
 function writeGr(v: u8): void {
@@ -122,7 +135,7 @@ function writeGr(v: u8): void {
   const old = S.gr[i];
   S.gr[i] = v & GR_WRITE_MASK[i];
   const changed = old ^ S.gr[i];
-  if ((i == GR_MODE && (changed & GR5_SHIFT_MASK) != 0) || (i == GR_MISC && (changed & GR6_GRAPHICS) != 0)) S.markFullRedraw();
+  if ((i == GR_MODE && (changed & GR5_SHIFT_MASK) != 0) || (i == GR_MISC && (changed & GR6_GRAPHICS) != 0)) D.fullRedraw = true;
 }
 
 // CR0-CR7 are read-only while CR11 bit 7 is set, except the line-compare bit 8 in CR7.
@@ -134,39 +147,39 @@ function writeCrtc(v: u8): void {
   }
   S.cr[i] = v;
   // Cursor shape and position are part of each text cell's cache key (render-text.ts).
-  if (i != CR_CURSOR_START && i != CR_CURSOR_END && i != CR_CURSOR_HI && i != CR_CURSOR_LO) S.markFullRedraw();
+  if (i != CR_CURSOR_START && i != CR_CURSOR_END && i != CR_CURSOR_HI && i != CR_CURSOR_LO) D.fullRedraw = true;
 }
 
 function dacComponentMask(): u8 { return (S.vbe[DISPI_ENABLE] & DISPI_8BIT_DAC) != 0 ? 0xff : 0x3f; }
 
 function writeDacReadIndex(v: u8): void {
-  S.setDacReadIndex(v);
-  S.setDacSubIndex(0);
-  S.setDacState(3);
+  S.dacReadIndex = v;
+  S.dacSubIndex = 0;
+  S.dacState = DAC_STATE_READ;
 }
 
 function writeDacWriteIndex(v: u8): void {
-  S.setDacWriteIndex(v);
-  S.setDacSubIndex(0);
-  S.setDacState(0);
+  S.dacWriteIndex = v;
+  S.dacSubIndex = 0;
+  S.dacState = DAC_STATE_WRITE;
 }
 
 // Three writes (red, green, blue) per entry; the index then advances and wraps at 256.
 function writeDacData(v: u8): void {
   S.dacCache[<i32>S.dacSubIndex] = v & dacComponentMask();
   const next = S.dacSubIndex + 1;
-  if (next < 3) { S.setDacSubIndex(next); return; }
-  const base = <i32>S.dacWriteIndex * 3;
-  for (let k = 0; k < 3; k++) S.palette[base + k] = S.dacCache[k];
-  S.setDacSubIndex(0);
-  S.setDacWriteIndex(S.dacWriteIndex + 1);
-  S.markPaletteDirty();
+  if (<i32>next < DAC_COMPONENTS) { S.dacSubIndex = next; return; }
+  const base = <i32>S.dacWriteIndex * DAC_COMPONENTS;
+  for (let k = 0; k < DAC_COMPONENTS; k++) S.palette[base + k] = S.dacCache[k];
+  S.dacSubIndex = 0;
+  S.dacWriteIndex++;
+  D.paletteDirty = true;
 }
 
 function readDacData(): u32 {
-  const v = S.palette[<i32>S.dacReadIndex * 3 + <i32>S.dacSubIndex];
+  const v = S.palette[<i32>S.dacReadIndex * DAC_COMPONENTS + <i32>S.dacSubIndex];
   const next = S.dacSubIndex + 1;
-  if (next < 3) S.setDacSubIndex(next);
-  else { S.setDacSubIndex(0); S.setDacReadIndex(S.dacReadIndex + 1); }
+  if (<i32>next < DAC_COMPONENTS) S.dacSubIndex = next;
+  else { S.dacSubIndex = 0; S.dacReadIndex++; }
   return <u32>v;
 }

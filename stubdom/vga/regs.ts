@@ -1,6 +1,7 @@
 // Named constants of the std-vga programming interface: runtime regions, legacy I/O ports,
 // register indexes and bits of the sequencer, graphics controller, CRTC and attribute controller,
 // the Bochs VBE DISPI registers, the MMIO BAR layout and the PCI identity.
+import { SUBSYS_VENDOR_QEMU, SUBSYS_ID_QEMU } from "../lib/pci";
 
 // --- runtime regions (the ids this module passes to claim) ---------------------------------
 export const REGION_VGA_PORTS: i32 = 0; // 0x3B0..0x3DF
@@ -15,14 +16,15 @@ export const VGA_VENDOR: u16 = 0x1234;
 export const VGA_DEVICE: u16 = 0x1111;
 export const VGA_CLASS: u32 = 0x030000;
 export const VGA_REVISION: u8 = 2; // QEMU extended registers at BAR2 + 0x600 present
-export const VGA_SUBSYS_VENDOR: u16 = 0x1af4;
-export const VGA_SUBSYS_ID: u16 = 0x1100;
+export const VGA_SUBSYS_VENDOR: u16 = SUBSYS_VENDOR_QEMU;
+export const VGA_SUBSYS_ID: u16 = SUBSYS_ID_QEMU;
 export const MMIO_BAR_SIZE: u32 = 4096;
 export const ROM_BAR_SIZE: u32 = 65536;
 
 // --- legacy ports ---------------------------------------------------------------------------
 export const VGA_PORT_BASE: i32 = 0x3b0;
 export const VGA_PORT_COUNT: i32 = 0x30;
+export const VGA_PORT_OFFSET_MASK: i32 = 0x3f; // offsets kept (a port past 0x3DF reads 0xFF)
 export const PORT_CRTC_INDEX_MONO: i32 = 0x3b4;
 export const PORT_CRTC_DATA_MONO: i32 = 0x3b5;
 export const PORT_STATUS1_MONO: i32 = 0x3ba;
@@ -92,10 +94,12 @@ export const CR_CURSOR_LO: i32 = 0x0f;
 export const CR_V_RETRACE_END: i32 = 0x11;
 export const CR_V_DISPLAY_END: i32 = 0x12;
 export const CR_OFFSET: i32 = 0x13;
+export const CR_MODE_CONTROL: i32 = 0x17;
 export const CR_LINE_COMPARE: i32 = 0x18;
 export const CR11_PROTECT: u8 = 0x80;
 export const CR07_LINE_COMPARE_8: u8 = 0x10;
 export const CR0A_CURSOR_OFF: u8 = 0x20;
+export const CR17_CGA_BANKS_OFF: u8 = 0x01; // 0: scanline bit 0 selects the 8 KiB bank (CGA)
 
 // --- attribute controller -------------------------------------------------------------------
 export const AR_MODE: i32 = 0x10;
@@ -105,6 +109,8 @@ export const AR_PEL_PANNING: i32 = 0x13;
 export const AR_COLOR_SELECT: i32 = 0x14;
 export const AR_COUNT: i32 = 0x15;
 export const AR_INDEX_PAS: u8 = 0x20; // palette address source: 0 blanks the screen
+export const AR_INDEX_MASK: u8 = 0x1f; // the register index bits
+export const AR_INDEX_WRITE_MASK: u8 = 0x3f; // what an index write keeps (index and PAS)
 export const AR10_LINE_GRAPHICS: u8 = 0x04;
 export const AR10_BLINK: u8 = 0x08;
 export const AR10_P54_SELECT: u8 = 0x80;
@@ -113,6 +119,7 @@ export const AR10_P54_SELECT: u8 = 0x80;
 export const DISPI_INDEX_PORT: i32 = 0x1ce;
 export const DISPI_DATA_PORT: i32 = 0x1cf;
 export const DISPI_DATA_PORT_ALT: i32 = 0x1d0;
+export const DISPI_PORT_COUNT: i32 = 3; // index, data, second data
 export const DISPI_ID: i32 = 0;
 export const DISPI_XRES: i32 = 1;
 export const DISPI_YRES: i32 = 2;
@@ -152,3 +159,4 @@ export const QEXT_LITTLE_ENDIAN: u32 = 0x1e1e1e1e;
 // --- legacy memory window -------------------------------------------------------------------
 export const VGA_WINDOW_BASE: u32 = 0xa0000;
 export const VGA_WINDOW_SIZE: u32 = 0x20000;
+export const FONT_PLANE: u32 = 2; // text modes: the character generator lives in plane 2

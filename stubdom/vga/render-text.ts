@@ -1,41 +1,34 @@
 // Text modes (80x25, 80x50, 40x25, …): characters and attributes in planes 0/1, the font in
 // plane 2 (two maps chosen by SR3 and attribute bit 3), 8- or 9-dot cells (line-graphics
 // column for 0xC0-0xDF), blink (attribute bit 7 when AR10 enables it), cursor shape and
-// position. A per-cell cache of what was drawn limits work and damage to changed cells.
-import * as S from "./state";
-import { VRAM_BASE } from "./layout";
-import { rgba16 } from "./palette";
+// position. A per-cell cache of what was drawn (D.textCells) limits work and damage to changed
+// cells; the geometry of the current frame is D.textCols/textRows/cellW/cellH.
+import { S, D } from "./state";
+import { VRAM_BASE, MAX_TEXT_COLS, MAX_TEXT_ROWS } from "./layout";
 import { rgbaPtr } from "./surface";
 import { addRect } from "./damage";
 import { charWidth, maxScan, displayLines, charClocks, startAddress, rowPitch } from "./geometry";
 import {
   SR_CHAR_MAP, CR_CURSOR_START, CR_CURSOR_END, CR_CURSOR_HI, CR_CURSOR_LO, CR0A_CURSOR_OFF,
-  AR_MODE, AR10_BLINK, AR10_LINE_GRAPHICS,
+  AR_MODE, AR10_BLINK, AR10_LINE_GRAPHICS, FONT_PLANE,
 } from "./regs";
 
-export const MAX_COLS: i32 = 256;
-export const MAX_ROWS: i32 = 1024;
-const cache = new StaticArray<u32>(MAX_COLS * MAX_ROWS);
 const CELL_INVALID: u32 = 0xffffffff;
 const CURSOR_BLINK_FRAMES: u32 = 16; // cursor toggles every 16 frames, blinking text every 32
 
-export let cols: i32 = 0;
-export let rows: i32 = 0;
-export let cellW: i32 = 9;
-export let cellH: i32 = 16;
-
 // Geometry from the registers; false when the mode is not drawable.
 export function textGeometry(): bool {
-  cellW = charWidth();
-  cellH = maxScan();
-  cols = charClocks();
-  rows = displayLines() / cellH;
-  return cols > 0 && rows > 0 && cols <= MAX_COLS && rows <= MAX_ROWS;
+  D.cellW = charWidth();
+  D.cellH = maxScan();
+  D.textCols = charClocks();
+  D.textRows = displayLines() / D.cellH;
+  return D.textCols > 0 && D.textRows > 0 && D.textCols <= MAX_TEXT_COLS && D.textRows <= MAX_TEXT_ROWS;
 }
 
 export function invalidateTextCache(): void {
-  const n = cols * rows;
-  for (let i = 0; i < n && i < MAX_COLS * MAX_ROWS; i++) cache[i] = CELL_INVALID;
+  const n = D.textCols * D.textRows;
+  const cache = D.textCells;
+  for (let i = 0; i < n && i < MAX_TEXT_COLS * MAX_TEXT_ROWS; i++) cache[i] = CELL_INVALID;
 }
 
 // Plane-2 offset of character map n (0..7): maps 0-3 at 16 KiB steps, 4-7 at +8 KiB.
@@ -51,6 +44,11 @@ export function renderText(w: i32): void {
   const blinkOn = ((S.frame / (CURSOR_BLINK_FRAMES * 2)) & 1) == 0;
   const cursorOn = ((S.frame / CURSOR_BLINK_FRAMES) & 1) == 0 && (S.cr[CR_CURSOR_START] & CR0A_CURSOR_OFF) == 0;
   const cursorAddr = ((<u32>S.cr[CR_CURSOR_HI] << 8) | <u32>S.cr[CR_CURSOR_LO]) & 0xffff;
+  const cols = D.textCols;
+  const rows = D.textRows;
+  const cellW = D.cellW;
+  const cellH = D.cellH;
+  const cache = D.textCells;
   for (let r = 0; r < rows; r++) {
     let x0 = -1;
     let x1 = -1;
@@ -76,9 +74,12 @@ export function renderText(w: i32): void {
 
 function drawCell(w: i32, r: i32, c: i32, ch: u32, attr: u32, font: u32, cursor: bool, hidden: bool, mode: u8): void {
   const blinkMode = (mode & AR10_BLINK) != 0;
+  const rgba16 = D.rgba16;
   const bg = rgba16[<i32>(blinkMode ? (attr >> 4) & 7 : attr >> 4)];
   const trueFg = rgba16[<i32>(attr & 0xf)];
   const fg = hidden ? bg : trueFg;
+  const cellW = D.cellW;
+  const cellH = D.cellH;
   const wide = cellW >= 16 ? 2 : 1; // dot clock halved: every dot twice
   const dots = cellW / wide;
   const lineGraphics = (mode & AR10_LINE_GRAPHICS) != 0 && ch >= 0xc0 && ch <= 0xdf;
@@ -86,7 +87,7 @@ function drawCell(w: i32, r: i32, c: i32, ch: u32, attr: u32, font: u32, cursor:
   const ce = <i32>(S.cr[CR_CURSOR_END] & 0x1f);
   const base = rgbaPtr();
   for (let y = 0; y < cellH; y++) {
-    let bits = <u32>load<u8>(VRAM_BASE + ((<usize>(font + (ch << 5) + <u32>(y & 31)) & 0xffff) << 2) + 2);
+    let bits = <u32>load<u8>(VRAM_BASE + ((<usize>(font + (ch << 5) + <u32>(y & 31)) & 0xffff) << 2) + <usize>FONT_PLANE);
     const cursorRow = cursor && y >= cs && y <= ce;
     if (cursorRow) bits = 0xff;
     const ninth = dots == 9 && (cursorRow || lineGraphics && (bits & 1) != 0);

@@ -5,6 +5,7 @@ import {
   REG_EQUIPMENT, REG_BASE_MEM_LO, REG_EXT_MEM_LO, REG_EXT_MEM2_LO, REG_MEM_ABOVE_16M_LO,
   REG_MEM_ABOVE_4G, REG_CPU_COUNT, REG_BOOT_FLAG1, REG_BOOT_FLAG2, REG_CENTURY, REG_PS2_CENTURY,
   REG_CHECKSUM_HI, REG_CHECKSUM_LO, CHECKSUM_FIRST, CHECKSUM_LAST, EQUIPMENT_FPU, EQUIPMENT_PS2_MOUSE,
+  BASE_MEMORY_KIB,
 } from "./layout";
 
 export class MachineFacts {
@@ -33,7 +34,7 @@ export function checksum(): u16 {
 export function fillContents(f: MachineFacts): void {
   for (let i = 0; i < S.bytes.length; i++) S.bytes[i] = 0;
   S.bytes[REG_EQUIPMENT] = EQUIPMENT_FPU | EQUIPMENT_PS2_MOUSE;
-  put16(REG_BASE_MEM_LO, 640);
+  put16(REG_BASE_MEM_LO, BASE_MEMORY_KIB);
   const extKiB = min<i64>(max<i64>(f.lowMiB * 1024 - 1024, 0), 65535);
   put16(REG_EXT_MEM_LO, extKiB);
   put16(REG_EXT_MEM2_LO, extKiB);

@@ -8,18 +8,19 @@
 //   century    0–99 (default 20)                 nvram      128 (default) or 256
 import { claim, SPACE_PORT } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
-import { Config } from "../../lib/config";
+import { deviceConfig } from "../../lib/config";
 import { logError, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
 import { MachineFacts, fillContents } from "./contents";
 import { BANK_SIZE, INDEX_MASK, BOOT_NONE, BOOT_FLOPPY, BOOT_DISK, BOOT_CDROM, BOOT_NETWORK } from "./layout";
 export { abi_version, dev_alloc } from "../../lib/device";
-import { sealHeap } from "../../lib/heap";
+import { sealAfter } from "../../lib/heap";
 
 const REGION_LOW: i32 = 0; // 0x70/0x71
 const REGION_HIGH: i32 = 1; // 0x72/0x73
 const PORT_LOW: i32 = 0x70;
 const PORT_HIGH: i32 = 0x72;
+const PORTS_PER_BANK: i32 = 2; // index, then data
 const CONFIG_KEYS: string[] = ["ram_mb", "lowmem_mb", "cpus", "boot", "century", "nvram"];
 
 function bootCode(c: i32): i32 {
@@ -35,25 +36,19 @@ function fail(msg: string): i32 {
   return 1;
 }
 
-// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
-export function dev_init(ptr: i32, len: i32): i32 {
-  const rc = init(ptr, len);
-  sealHeap();
-  return rc;
-}
+// Everything the device allocates, it allocates in init: the heap is sealed afterwards (heap.ts).
+export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
-  const cfg = Config.parse(stagingString(ptr, len));
-  if (cfg.error.length) return fail("bad configuration: " + cfg.error);
-  const unknown = cfg.unknownKey(CONFIG_KEYS);
-  if (unknown.length) return fail("unknown configuration key '" + unknown + "' (known: ram_mb, lowmem_mb, cpus, boot, century, nvram)");
+  const cfg = deviceConfig("cmos", stagingString(ptr, len), CONFIG_KEYS);
+  if (cfg === null) return 1;
   const ram = cfg.int("ram_mb", 16);
   const low = cfg.int("lowmem_mb", min<i64>(ram, 3072));
   const cpus = cfg.int("cpus", 1);
   const century = cfg.int("century", 20);
   const nvram = cfg.int("nvram", BANK_SIZE);
   const boot = cfg.str("boot", "cad");
-  if (cfg.error.length) return fail("bad configuration: " + cfg.error);
+  if (cfg.failed("cmos")) return 1;
   if (ram < 1 || ram > 0xffffff) return fail("ram_mb " + ram.toString() + " out of range 1..16777215");
   if (low < 1 || low > ram || low > 4096) return fail("lowmem_mb " + low.toString() + " must be 1..min(ram_mb, 4096)");
   if (cpus < 1 || cpus > 255) return fail("cpus " + cpus.toString() + " out of range 1..255");
@@ -73,8 +68,8 @@ function init(ptr: i32, len: i32): i32 {
   S.size = <i32>nvram;
   fillContents(f);
   dev_reset();
-  claim(REGION_LOW, SPACE_PORT, PORT_LOW, 0, 2);
-  if (S.size > BANK_SIZE) claim(REGION_HIGH, SPACE_PORT, PORT_HIGH, 0, 2);
+  claim(REGION_LOW, SPACE_PORT, PORT_LOW, 0, PORTS_PER_BANK);
+  if (S.size > BANK_SIZE) claim(REGION_HIGH, SPACE_PORT, PORT_HIGH, 0, PORTS_PER_BANK);
   return 0;
 }
 
@@ -107,7 +102,7 @@ export function dev_read(region: i32, offset: i32, size: i32): i32 {
   let v: i32 = 0;
   for (let i = 0; i < n; i++) {
     const off = offset + i;
-    v |= (off >= 0 && off < 2 ? <i32>readPort(region, off) : 0xff) << (8 * i);
+    v |= (off >= 0 && off < PORTS_PER_BANK ? <i32>readPort(region, off) : 0xff) << (8 * i);
   }
   return v;
 }
@@ -117,6 +112,6 @@ export function dev_write(region: i32, offset: i32, size: i32, value: i32): void
   const n = size == 2 ? 2 : size == 4 ? 4 : 1;
   for (let i = 0; i < n; i++) {
     const off = offset + i;
-    if (off >= 0 && off < 2) writePort(region, off, <u8>(value >>> (8 * i)));
+    if (off >= 0 && off < PORTS_PER_BANK) writePort(region, off, <u8>(value >>> (8 * i)));
   }
 }

@@ -6,6 +6,7 @@ export const RTC_REGISTERS: i32 = 14;
 export const REG_FLOPPY_TYPES: i32 = 0x10;
 export const REG_EQUIPMENT: i32 = 0x14;
 export const REG_BASE_MEM_LO: i32 = 0x15; // base memory in KiB (640)
+export const BASE_MEMORY_KIB: i64 = 640;
 export const REG_EXT_MEM_LO: i32 = 0x17; // KiB above 1 MiB, up to 65535
 export const REG_CHECKSUM_HI: i32 = 0x2e; // 16-bit sum of 0x10–0x2D, high byte first
 export const REG_CHECKSUM_LO: i32 = 0x2f;

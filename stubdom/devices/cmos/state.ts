@@ -1,5 +1,6 @@
-// The NVRAM's whole state: its bytes (battery-backed: a guest reset keeps them) and the two
-// index registers. `size` is 128 or 256 (configuration).
+// The NVRAM's whole state, in one object `S`: its bytes (battery-backed: a guest reset keeps
+// them) and the two index registers. `size` is 128 or 256 (configuration). All of it is true
+// state: there are no caches.
 import { BANK_SIZE } from "./layout";
 
 export class NvramState {

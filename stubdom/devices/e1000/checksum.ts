@@ -37,20 +37,19 @@ export function store32be(base: usize, off: i32, v: u32): void {
   store16be(base, off + 2, v & 0xffff);
 }
 
+// The CRC-32 lookup table: constant, filled by crcTableBuild() at dev_init (not device state).
+const CRC_POLY: u32 = 0xedb88320;
 const crcTable = new StaticArray<u32>(256);
-let crcReady: bool = false;
 
-function crcInit(): void {
+export function crcTableBuild(): void {
   for (let n: u32 = 0; n < 256; n++) {
     let c = n;
-    for (let k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xedb88320 ^ (c >> 1) : c >> 1;
+    for (let k = 0; k < 8; k++) c = (c & 1) != 0 ? CRC_POLY ^ (c >> 1) : c >> 1;
     unchecked(crcTable[n] = c);
   }
-  crcReady = true;
 }
 
 export function crc32(base: usize, len: i32): u32 {
-  if (!crcReady) crcInit();
   let c: u32 = 0xffffffff;
   for (let i = 0; i < len; i++) c = unchecked(crcTable[(c ^ <u32>load<u8>(base + <usize>i)) & 0xff]) ^ (c >> 8);
   return ~c;

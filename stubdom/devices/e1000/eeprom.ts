@@ -5,7 +5,7 @@
 import { S } from "./state";
 import {
   EECD_SK, EECD_CS, EECD_DI, EECD_DO, EECD_GNT, EECD_PRES, EECD_WRITABLE,
-  EERD_START, EERD_DONE, EERD_ADDR_SHIFT, EERD_DATA_SHIFT,
+  EERD_START, EERD_DONE, EERD_ADDR_MASK, EERD_ADDR_SHIFT, EERD_DATA_SHIFT,
 } from "./regs";
 
 export const EEPROM_WORDS: i32 = 64;
@@ -113,8 +113,8 @@ export function eecdWrite(v: u32): void {
 // EERD: a write with START reads the word at address 15:8 at once; the register then holds DONE,
 // the address and the data in 31:16 (START self-clears). Addresses past the part read 0 (as QEMU).
 export function eerdWrite(v: u32): u32 {
-  if ((v & EERD_START) == 0) return v & 0xff00;
+  if ((v & EERD_START) == 0) return v & EERD_ADDR_MASK;
   const addr = (v >> EERD_ADDR_SHIFT) & 0xff;
   const data: u32 = addr < <u32>EEPROM_WORDS ? <u32>eepromWord(<i32>addr) : 0;
-  return (v & 0xff00) | EERD_DONE | (data << EERD_DATA_SHIFT);
+  return (v & EERD_ADDR_MASK) | EERD_DONE | (data << EERD_DATA_SHIFT);
 }

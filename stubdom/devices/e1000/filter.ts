@@ -3,12 +3,11 @@
 // addresses (RAL/RAH with AV), and the 4096-bit multicast hash table (MTA, RCTL.MO picks which
 // 12 bits of the destination address index it).
 import { reg } from "./state";
-import { RCTL, RCTL_VFE, RCTL_BAM, RCTL_UPE, RCTL_MPE, RCTL_MO_SHIFT, RA, MTA, VFTA, VET } from "./regs";
+import {
+  RCTL, RCTL_VFE, RCTL_BAM, RCTL_UPE, RCTL_MPE, RCTL_MO_SHIFT, RA, RA_ENTRIES, RAH_AV, RAH_ADDR_MASK, MTA, VFTA, VET,
+} from "./regs";
 import { load16be } from "./checksum";
 import { isBroadcast } from "./stats";
-
-const RAH_AV: u32 = 0x80000000;
-const RA_ENTRIES: i32 = 16;
 
 export function isVlanTagged(base: usize, len: i32): bool {
   return len >= 18 && load16be(base, 12) == (reg(VET) & 0xffff);
@@ -25,7 +24,7 @@ function exactMatch(base: usize): bool {
   const hi = <u32>load<u8>(base + 4) | (<u32>load<u8>(base + 5) << 8);
   for (let i = 0; i < RA_ENTRIES; i++) {
     const rah = reg(RA + 8 * i + 4);
-    if ((rah & RAH_AV) != 0 && reg(RA + 8 * i) == lo && (rah & 0xffff) == hi) return true;
+    if ((rah & RAH_AV) != 0 && reg(RA + 8 * i) == lo && (rah & RAH_ADDR_MASK) == hi) return true;
   }
   return false;
 }

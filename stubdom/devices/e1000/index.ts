@@ -1,6 +1,6 @@
 // Intel 82540EM (e1000) network controller: the module's entry. Exports the ABI functions and
-// routes them to the units: mmio.ts (register file), eeprom.ts, phy.ts, link.ts, irq.ts,
-// tx.ts/offload.ts, rx.ts/filter.ts, stats.ts. Configuration:
+// routes them to the units: mmio.ts (register dispatch by the table in regtable.ts), eeprom.ts,
+// phy.ts, link.ts, irq.ts, tx.ts/offload.ts, rx.ts/filter.ts, stats.ts. Configuration:
 //   bdf=00:03.0            PCI address (default 00:03.0)
 //   mac=52:54:00:12:34:56  the EEPROM's MAC address (default as shown)
 //   link=up|down           carrier at power-on (default up; later EVENT_NET_LINK)
@@ -13,6 +13,8 @@ import { eepromBuild, eepromResetShifter } from "./eeprom";
 import { phyReset } from "./phy";
 import { pciCreate, pci, REGION_MMIO, REGION_IO } from "./pcidev";
 import { macReset, mmioRead, mmioWrite, ioRead, ioWrite } from "./mmio";
+import { regTableBuild } from "./regtable";
+import { crcTableBuild } from "./checksum";
 import { itrExpired, rxDelayExpired, txDelayExpired, TIMER_ITR, TIMER_RDTR, TIMER_RADV, TIMER_TIDV, TIMER_TADV, TIMER_AUTONEG, TIMER_TX_RESUME } from "./irq";
 import { autonegDone, carrierChange } from "./link";
 import { txKick } from "./tx";
@@ -57,6 +59,8 @@ function init(ptr: i32, len: i32): i32 {
   const link = cfg.str("link", "up");
   if (link != "up" && link != "down") { logError("bad link '" + link + "' (up or down)"); return 1; }
   S.carrier = link == "up";
+  regTableBuild();
+  crcTableBuild();
   eepromBuild();
   pciCreate(bdf);
   powerOn();

@@ -4,7 +4,7 @@
 // RDTR/TIDV (re-armed per packet) bounded by the absolute timers RADV/TADV (1.024 us units).
 import { timer_arm, timer_cancel } from "../../lib/abi";
 import { S, reg, setReg } from "./state";
-import { ICR, IMS, ITR, RDTR, RADV, TIDV, TADV, ICR_RXT0, ICR_TXDW, ICR_VALID } from "./regs";
+import { ICR, IMS, ITR, RDTR, RADV, TIDV, TADV, ICR_RXT0, ICR_TXDW, ICR_VALID, RDTR_FPD, INTERVAL_MASK } from "./regs";
 import { pci } from "./pcidev";
 
 export const TIMER_ITR: i32 = 0;
@@ -33,7 +33,7 @@ export function updateLine(): void {
   if ((reg(ICR) & reg(IMS)) == 0) { drive(false); return; }
   if (S.irqLevel || S.throttleActive) return;
   drive(true);
-  const itr = <i64>(reg(ITR) & 0xffff);
+  const itr = <i64>(reg(ITR) & INTERVAL_MASK);
   if (itr != 0) {
     S.throttleActive = true;
     armNs(TIMER_ITR, itr * ITR_UNIT_NS);
@@ -54,11 +54,10 @@ export function icrRead(): u32 {
   return v;
 }
 
+// (ICS sets causes through raise(); ITR is a plain register, read when the line rises.)
 export function icrWrite(v: u32): void { setReg(ICR, reg(ICR) & ~v); updateLine(); }
-export function icsWrite(v: u32): void { raise(v); }
 export function imsWrite(v: u32): void { setReg(IMS, reg(IMS) | (v & ICR_VALID)); updateLine(); }
 export function imcWrite(v: u32): void { setReg(IMS, reg(IMS) & ~v); updateLine(); }
-export function itrWrite(v: u32): void { setReg(ITR, v & 0xffff); }
 
 export function itrExpired(): void {
   S.throttleActive = false;
@@ -67,48 +66,52 @@ export function itrExpired(): void {
 
 // --- RX/TX interrupt delay ------------------------------------------------------------------------
 
+// Delays a write-back interrupt by `units` of the packet timer (re-armed on every packet); the
+// first packet of a burst also arms the absolute timer that bounds it (register `absReg`, 0 = none).
+function armDelay(packetTimer: i32, units: i64, absTimer: i32, absReg: i32, burstArmed: bool): void {
+  armNs(packetTimer, units * DELAY_UNIT_NS);
+  if (burstArmed) return;
+  const abs = <i64>(reg(absReg) & INTERVAL_MASK);
+  if (abs != 0) armNs(absTimer, abs * DELAY_UNIT_NS);
+}
+
+// A delay ended (either timer, or a flush): both timers stopped, the cause raised.
+function delayEnded(packetTimer: i32, absTimer: i32, cause: u32): void {
+  timer_cancel(packetTimer);
+  timer_cancel(absTimer);
+  raise(cause);
+}
+
 // A frame was written back: RXT0 now, or after the RDTR packet timer (bounded by RADV).
 export function rxFrameDone(): void {
-  const rdtr = <i64>(reg(RDTR) & 0xffff);
+  const rdtr = <i64>(reg(RDTR) & INTERVAL_MASK);
   if (rdtr == 0) { rxDelayExpired(); return; }
-  armNs(TIMER_RDTR, rdtr * DELAY_UNIT_NS);
-  if (!S.rxDelayArmed) {
-    const radv = <i64>(reg(RADV) & 0xffff);
-    if (radv != 0) armNs(TIMER_RADV, radv * DELAY_UNIT_NS);
-    S.rxDelayArmed = true;
-  }
+  armDelay(TIMER_RDTR, rdtr, TIMER_RADV, RADV, S.rxDelayArmed);
+  S.rxDelayArmed = true;
 }
 
 export function rxDelayExpired(): void {
-  timer_cancel(TIMER_RDTR);
-  timer_cancel(TIMER_RADV);
   S.rxDelayArmed = false;
-  raise(ICR_RXT0);
+  delayEnded(TIMER_RDTR, TIMER_RADV, ICR_RXT0);
 }
 
-// RDTR write; FPD (bit 31, self-clearing) flushes a pending delayed RXT0 at once.
-export function rdtrWrite(v: u32): void {
-  setReg(RDTR, v & 0xffff);
-  if ((v & 0x80000000) != 0 && S.rxDelayArmed) rxDelayExpired();
+// After an RDTR write (the table stores the delay): FPD (self-clearing, never stored) flushes a
+// pending delayed RXT0 at once.
+export function rdtrFlush(v: u32): void {
+  if ((v & RDTR_FPD) != 0 && S.rxDelayArmed) rxDelayExpired();
 }
 
 // A descriptor was written back: TXDW now, or (IDE set) after TIDV bounded by TADV.
 export function txDescDone(ide: bool): void {
-  const tidv = <i64>(reg(TIDV) & 0xffff);
+  const tidv = <i64>(reg(TIDV) & INTERVAL_MASK);
   if (!ide || tidv == 0) { txDelayExpired(); return; }
-  armNs(TIMER_TIDV, tidv * DELAY_UNIT_NS);
-  if (!S.txDelayArmed) {
-    const tadv = <i64>(reg(TADV) & 0xffff);
-    if (tadv != 0) armNs(TIMER_TADV, tadv * DELAY_UNIT_NS);
-    S.txDelayArmed = true;
-  }
+  armDelay(TIMER_TIDV, tidv, TIMER_TADV, TADV, S.txDelayArmed);
+  S.txDelayArmed = true;
 }
 
 export function txDelayExpired(): void {
-  timer_cancel(TIMER_TIDV);
-  timer_cancel(TIMER_TADV);
   S.txDelayArmed = false;
-  raise(ICR_TXDW);
+  delayEnded(TIMER_TIDV, TIMER_TADV, ICR_TXDW);
 }
 
 // Device reset: line low, every timer stopped.

@@ -4,6 +4,7 @@
 import { PciFunction, BAR_IO, BAR_MEM } from "../../lib/pci";
 import { VENDOR_INTEL, DEVICE_82540EM, SUBSYSTEM_ID } from "./eeprom";
 import { BAR0_SIZE, BAR1_SIZE } from "./regs";
+import { S } from "./state";
 
 export const REGION_MMIO: i32 = 0;
 export const REGION_IO: i32 = 1;
@@ -12,9 +13,6 @@ export const CLASS_ETHERNET: u32 = 0x020000;
 // Master-abort status bit (PCI status 13), set when a DMA of ours hits nothing.
 export const STATUS_RECEIVED_MASTER_ABORT: u16 = 0x2000;
 
-class Holder { fn: PciFunction | null = null; }
-const holder = new Holder();
-
 export function pciCreate(bdf: i32): void {
   const f = new PciFunction(bdf, VENDOR_INTEL, DEVICE_82540EM, CLASS_ETHERNET, REVISION);
   f.setSubsystem(VENDOR_INTEL, SUBSYSTEM_ID);
@@ -22,18 +20,18 @@ export function pciCreate(bdf: i32): void {
   f.defineBar(1, BAR_IO, BAR1_SIZE, REGION_IO);
   f.setInterruptPin(1, 0);
   f.register();
-  holder.fn = f;
+  S.pciFn = f;
 }
 
 export function pci(): PciFunction {
-  return changetype<PciFunction>(holder.fn);
+  return changetype<PciFunction>(S.pciFn);
 }
 
 export function busMaster(): bool {
-  return holder.fn !== null && pci().busMaster();
+  return S.pciFn !== null && pci().busMaster();
 }
 
 // A DMA that hit no memory: the bus reports a master abort; the device drops that transfer.
 export function noteMasterAbort(): void {
-  if (holder.fn !== null) pci().setStatus(STATUS_RECEIVED_MASTER_ABORT);
+  if (S.pciFn !== null) pci().setStatus(STATUS_RECEIVED_MASTER_ABORT);
 }

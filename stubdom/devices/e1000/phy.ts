@@ -48,6 +48,17 @@ const ANLPAR_ABILITIES: u16 = 0x01e0; // 10/100 half and full duplex
 const PSSR_LINK: u16 = 0x0400;
 const PSSR_RESOLVED_1000FD: u16 = 0xa800; // 1000 Mb/s, full duplex, speed/duplex resolved
 
+// Power-on values of the registers that are not 0 and not link status.
+const BMCR_DEFAULT: u16 = BMCR_SPEED1000 | BMCR_FD | BMCR_ANENABLE;
+const ANAR_DEFAULT: u16 = 0x0de1; // 10/100 half and full duplex, pause and asymmetric pause, 802.3
+const CTRL1000_DEFAULT: u16 = 0x0e00; // advertise 1000 full duplex; port type and master bits (11:10)
+const EXTSTAT_DEFAULT: u16 = 0x3000; // 1000BASE-T full and half duplex able
+const PSCR_DEFAULT: u16 = 0x0360;
+const EPSCR_DEFAULT: u16 = 0x0d60;
+const STAT1000_PARTNER_1000: u16 = 0x3c00; // local/remote receiver OK, partner 1000 HD/FD
+const PHY_REGS: i32 = 32;
+const MDIO_FIELD_MASK: u32 = 0x1f; // MDIC's PHY address and register number fields
+
 export const PHY_ID1: u16 = 0x0141;
 export const PHY_ID2: u16 = 0x0c20;
 
@@ -61,15 +72,15 @@ export const AUTONEG_NS: i64 = 500_000_000;
 
 export function phyReset(): void {
   const p = S.phy;
-  for (let i = 0; i < 32; i++) p[i] = 0;
-  p[MII_BMCR] = BMCR_SPEED1000 | BMCR_FD | BMCR_ANENABLE;
+  for (let i = 0; i < PHY_REGS; i++) p[i] = 0;
+  p[MII_BMCR] = BMCR_DEFAULT;
   p[MII_PHYID1] = PHY_ID1;
   p[MII_PHYID2] = PHY_ID2;
-  p[MII_ANAR] = 0x0de1;
-  p[MII_CTRL1000] = 0x0e00;
-  p[MII_EXTSTAT] = 0x3000; // 1000BASE-T full and half duplex able
-  p[M88_PSCR] = 0x0360;
-  p[M88_EPSCR] = 0x0d60;
+  p[MII_ANAR] = ANAR_DEFAULT;
+  p[MII_CTRL1000] = CTRL1000_DEFAULT;
+  p[MII_EXTSTAT] = EXTSTAT_DEFAULT;
+  p[M88_PSCR] = PSCR_DEFAULT;
+  p[M88_EPSCR] = EPSCR_DEFAULT;
   phySetLink(S.carrier, true);
 }
 
@@ -81,7 +92,7 @@ export function phySetLink(up: bool, negotiated: bool): void {
   if (up && negotiated) bmsr |= BMSR_ANCOMPLETE;
   p[MII_BMSR] = bmsr;
   p[MII_ANLPAR] = up && negotiated ? ANLPAR_ABILITIES | ANLPAR_ACK : 0;
-  p[MII_STAT1000] = up && negotiated ? 0x3c00 : 0; // local/remote receiver OK, partner 1000 HD/FD
+  p[MII_STAT1000] = up && negotiated ? STAT1000_PARTNER_1000 : 0;
   p[M88_PSSR] = up ? PSSR_RESOLVED_1000FD | PSSR_LINK : 0;
 }
 
@@ -97,9 +108,7 @@ function phyWrite(r: i32, v: u16): bool {
     case MII_BMCR: {
       const restart = (v & (BMCR_ANRESTART | BMCR_RESET)) != 0;
       // reset and restart bits self-clear; a reset returns the other bits to their defaults
-      S.phy[MII_BMCR] = (v & BMCR_RESET) != 0
-        ? BMCR_SPEED1000 | BMCR_FD | BMCR_ANENABLE
-        : v & ~(BMCR_ANRESTART | BMCR_RESET);
+      S.phy[MII_BMCR] = (v & BMCR_RESET) != 0 ? BMCR_DEFAULT : v & ~(BMCR_ANRESTART | BMCR_RESET);
       return restart && (S.phy[MII_BMCR] & BMCR_ANENABLE) != 0;
     }
     case MII_ANAR: case MII_CTRL1000: case M88_PSCR: case M88_EPSCR:
@@ -119,8 +128,8 @@ export function wantAutoneg(): bool {
 }
 
 export function mdicWrite(v: u32): u32 {
-  const phyAddr = (v >> MDIC_PHY_SHIFT) & 0x1f;
-  const r = <i32>((v >> MDIC_REG_SHIFT) & 0x1f);
+  const phyAddr = (v >> MDIC_PHY_SHIFT) & MDIO_FIELD_MASK;
+  const r = <i32>((v >> MDIC_REG_SHIFT) & MDIO_FIELD_MASK);
   let out = v & ~(MDIC_READY | MDIC_ERROR);
   if (phyAddr != PHY_ADDR) {
     out |= MDIC_ERROR;
@@ -134,8 +143,4 @@ export function mdicWrite(v: u32): u32 {
   out |= MDIC_READY;
   setReg(MDIC, out);
   return (v & MDIC_IE) != 0 ? ICR_MDAC : 0;
-}
-
-export function mdicRead(): u32 {
-  return reg(MDIC);
 }

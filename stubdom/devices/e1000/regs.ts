@@ -1,6 +1,7 @@
 // Register offsets (into BAR0) and bit definitions of the Intel 82540EM, named as in Intel's
 // "PCI/PCI-X Family of Gigabit Ethernet Controllers Software Developer's Manual" (8254x) and
-// Linux's e1000_hw.h. Only constants live here; behaviour is in mmio.ts and the unit files.
+// Linux's e1000_hw.h. Only constants live here; behaviour is in the register table (regtable.ts),
+// mmio.ts and the unit files.
 
 // --- general ----------------------------------------------------------------------------------
 export const CTRL: i32 = 0x0000;
@@ -71,9 +72,21 @@ export const FFVT_END: i32 = 0x9c00;
 
 export const BAR0_SIZE: u32 = 0x20000;
 export const BAR1_SIZE: u32 = 64;
+// The dword-aligned offsets of BAR0 (an IOADDR value is masked the same way).
+export const REG_OFFSET_MASK: i32 = 0x1fffc;
 // I/O window (BAR1)
 export const IOADDR: i32 = 0x00;
 export const IODATA: i32 = 0x04;
+export const IO_WINDOW_MASK: i32 = 0x3f;
+
+// --- reset values of the plain registers that are not 0 ---------------------------------------
+export const VET_RESET_VALUE: u32 = 0x8100; // 802.1Q
+export const LEDCTL_RESET_VALUE: u32 = 0x00000602;
+export const PBA_RESET_VALUE: u32 = 0x00100030;
+export const MANC_RESET_VALUE: u32 = 0x00222300; // as QEMU (ARP_EN among them; Linux clears it at reset)
+
+// The interval fields of ITR, RDTR, RADV, TIDV and TADV (bits 15:0).
+export const INTERVAL_MASK: u32 = 0xffff;
 
 // --- CTRL -------------------------------------------------------------------------------------
 export const CTRL_FD: u32 = 0x00000001;
@@ -109,6 +122,7 @@ export const EECD_WRITABLE: u32 = EECD_SK | EECD_CS | EECD_DI | EECD_FWE_MASK | 
 export const EERD_START: u32 = 0x00000001;
 export const EERD_DONE: u32 = 0x00000010;
 export const EERD_ADDR_SHIFT: u32 = 8;
+export const EERD_ADDR_MASK: u32 = 0x0000ff00;
 export const EERD_DATA_SHIFT: u32 = 16;
 
 // --- MDIC -------------------------------------------------------------------------------------
@@ -137,6 +151,16 @@ export const ICR_SRPD: u32 = 0x00010000;
 // The causes an 82540EM has (bit 31 INT_ASSERTED exists only from the 82571 on).
 export const ICR_VALID: u32 = 0x0001ffff;
 
+// --- RAL/RAH (receive addresses) ----------------------------------------------------------------
+export const RA_ENTRIES: i32 = 16;
+export const RAH_ADDR_MASK: u32 = 0x0000ffff; // address bytes 4-5
+export const RAH_AV: u32 = 0x80000000; // address valid
+
+// --- descriptor rings (RX and TX) -----------------------------------------------------------------
+export const DESC_SIZE: i32 = 16;
+export const DESC_SIZE_SHIFT: u32 = 4;
+export const DESC_BASE_MASK: u32 = 0xfffffff0; // RDBAL/TDBAL: 16-byte aligned
+
 // --- RCTL ---------------------------------------------------------------------------------------
 export const RCTL_EN: u32 = 0x00000002;
 export const RCTL_SBP: u32 = 0x00000004;
@@ -157,6 +181,7 @@ export const RCTL_SECRC: u32 = 0x04000000;
 export const RDTR_FPD: u32 = 0x80000000;
 
 // --- RXCSUM -------------------------------------------------------------------------------------
+export const RXCSUM_PCSS_MASK: u32 = 0x000000ff; // packet checksum start
 export const RXCSUM_IPOFL: u32 = 0x00000100;
 export const RXCSUM_TUOFL: u32 = 0x00000200;
 
@@ -178,6 +203,9 @@ export const TCTL_PSP: u32 = 0x00000008;
 // --- TX descriptors -------------------------------------------------------------------------------
 // dword 2 of every TX descriptor: legacy: length 15:0, CSO 23:16, CMD 31:24;
 // extended: length 19:0, DTYP 23:20, (T/D)CMD 31:24.
+export const TXD_LEGACY_LEN_MASK: u32 = 0x0000ffff;
+export const TXD_LEGACY_CSO_SHIFT: u32 = 16;
+export const TXD_LEN_MASK: u32 = 0x000fffff; // extended: data length, or PAYLEN of a context
 export const TXD_CMD_EOP: u32 = 0x01000000;
 export const TXD_CMD_IFCS: u32 = 0x02000000;
 export const TXD_CMD_IC: u32 = 0x04000000; // legacy: insert checksum
@@ -195,3 +223,5 @@ export const TXD_TUCMD_IP: u32 = 0x02000000; // context: IPv4 (else IPv6)
 export const TXD_STAT_DD: u32 = 0x00000001; // dword 3
 export const TXD_POPTS_IXSM: u32 = 0x00000100; // dword 3, data descriptor
 export const TXD_POPTS_TXSM: u32 = 0x00000200;
+export const TXD_LEGACY_CSS_SHIFT: u32 = 8; // dword 3, legacy
+export const TXD_SPECIAL_SHIFT: u32 = 16; // dword 3: the VLAN tag (special field)

@@ -1,7 +1,11 @@
 // All of the e1000's state in one place (so a snapshot is a copy of this object and the
-// buffers it owns): the MAC register file, the EEPROM image and its Microwire shifter, the PHY
-// registers, link and interrupt-moderation state, the two TX offload contexts and the TX
-// assembly buffers. Allocated once at module start; nothing here is allocated per access.
+// buffers it owns): the PCI function, the MAC register file, the EEPROM image and its Microwire
+// shifter, the PHY registers, link and interrupt-moderation state, the two TX offload contexts,
+// the TX assembly buffers and the descriptor staging buffers. Allocated once at module start;
+// nothing here is allocated per access, and no unit file keeps state of its own. (The register
+// table, regtable.ts, and the CRC table, checksum.ts, are constant after init: not state.)
+import { PciFunction } from "../../lib/pci";
+import { BAR0_SIZE, DESC_SIZE, REG_OFFSET_MASK } from "./regs";
 
 // Largest frame the TX path assembles (the 82540 accepts at most 16 KiB jumbo frames; TSO input is
 // a 64 KiB super-frame) and the slack a received frame needs for the CRC and padding.
@@ -29,8 +33,11 @@ export class TxContext {
 }
 
 export class E1000State {
+  // The PCI function (configuration space, BARs, INTx); created by pcidev.ts at init.
+  pciFn: PciFunction | null = null;
+
   // MAC registers, one dword per 4 bytes of BAR0 (128 KiB).
-  regs: StaticArray<u32> = new StaticArray<u32>(0x8000);
+  regs: StaticArray<u32> = new StaticArray<u32>(BAR0_SIZE >> 2);
   macAddr: StaticArray<u8> = new StaticArray<u8>(6);
 
   // EEPROM (64 words) and the bit-banged Microwire interface.
@@ -75,14 +82,19 @@ export class E1000State {
   tsoFrames: i32 = 0; // segments emitted
   segBuf: StaticArray<u8> = new StaticArray<u8>(SEG_BUF_SIZE);
   txDrops: i32 = 0; // frames dropped by the TX path (oversize/runt/bad context), for the log
+
+  // Staging for descriptor DMA (their contents mean nothing between calls).
+  txDesc: StaticArray<u8> = new StaticArray<u8>(DESC_SIZE);
+  rxDesc: StaticArray<u8> = new StaticArray<u8>(DESC_SIZE);
+  rxWriteBack: StaticArray<u8> = new StaticArray<u8>(DESC_SIZE / 2); // the descriptor's upper half
 }
 
 export const S = new E1000State();
 
 export function reg(off: i32): u32 {
-  return unchecked(S.regs[(off >> 2) & 0x7fff]);
+  return unchecked(S.regs[(off & REG_OFFSET_MASK) >> 2]);
 }
 
 export function setReg(off: i32, v: u32): void {
-  unchecked(S.regs[(off >> 2) & 0x7fff] = v);
+  unchecked(S.regs[(off & REG_OFFSET_MASK) >> 2] = v);
 }

@@ -1,7 +1,7 @@
 // Statistics registers (0x4000-0x40FC): saturating counters, clear-on-read. The 64-bit octet
-// counters (GORC, GOTC, TOR, TOT) are low/high pairs; reading the high half clears both.
+// counters (GORC, GOTC, TOR, TOT) are low/high pairs; reading the high half clears both (which
+// read does what is the register table's: regtable.ts).
 import { reg, setReg } from "./state";
-import { STATS_FIRST, STATS_LAST } from "./regs";
 
 export const CRCERRS: i32 = 0x4000;
 export const MPC: i32 = 0x4010;
@@ -39,10 +39,6 @@ export const BPTC: i32 = 0x40f4;
 export const TSCTC: i32 = 0x40f8;
 export const TSCTFC: i32 = 0x40fc;
 
-export function isStat(off: i32): bool {
-  return off >= STATS_FIRST && off <= STATS_LAST;
-}
-
 export function statInc(off: i32): void {
   const v = reg(off);
   if (v != 0xffffffff) setReg(off, v + 1);
@@ -60,20 +56,17 @@ export function statAdd64(lowOff: i32, n: u32): void {
   setReg(lowOff, <u32>sum);
 }
 
-function isHighHalf(off: i32): bool {
-  return off == GORCH || off == GOTCH || off == TORH || off == TOTH;
-}
-
-function isLowHalf(off: i32): bool {
-  return off == GORCL || off == GOTCL || off == TORL || off == TOTL;
-}
-
-export function statRead(off: i32): u32 {
+// A counter read: returns it and clears it.
+export function statReadClear(off: i32): u32 {
   const v = reg(off);
-  if (isLowHalf(off)) return v;
-  if (isHighHalf(off)) setReg(off - 4, 0);
   setReg(off, 0);
   return v;
+}
+
+// The high half of a 64-bit counter read: returns it and clears both halves.
+export function statReadClearPair(off: i32): u32 {
+  setReg(off - 4, 0);
+  return statReadClear(off);
 }
 
 // Packet size bucket: 64, 65-127, 128-255, 256-511, 512-1023, 1024-1522 bytes (incl. FCS).
@@ -88,25 +81,21 @@ export function sizeBucket(first: i32, len: i32): void {
   statInc(first + 4 * i);
 }
 
-export function countRx(dest: usize, len: i32): void {
+// Counts a good frame of `len` bytes (without FCS) whose destination address is at `dest`.
+function countFrame(dest: usize, len: i32, tx: bool): void {
   const wire = <u32>len + 4;
-  statInc(GPRC);
-  statInc(TPR);
-  statAdd64(GORCL, wire);
-  statAdd64(TORL, wire);
-  sizeBucket(PRC64, len + 4);
-  if ((load<u8>(dest) & 1) != 0) statInc(isBroadcast(dest) ? BPRC : MPRC);
+  statInc(tx ? GPTC : GPRC);
+  statInc(tx ? TPT : TPR);
+  statAdd64(tx ? GOTCL : GORCL, wire);
+  statAdd64(tx ? TOTL : TORL, wire);
+  sizeBucket(tx ? PTC64 : PRC64, len + 4);
+  if ((load<u8>(dest) & 1) == 0) return;
+  if (isBroadcast(dest)) statInc(tx ? BPTC : BPRC);
+  else statInc(tx ? MPTC : MPRC);
 }
 
-export function countTx(dest: usize, len: i32): void {
-  const wire = <u32>len + 4;
-  statInc(GPTC);
-  statInc(TPT);
-  statAdd64(GOTCL, wire);
-  statAdd64(TOTL, wire);
-  sizeBucket(PTC64, len + 4);
-  if ((load<u8>(dest) & 1) != 0) statInc(isBroadcast(dest) ? BPTC : MPTC);
-}
+export function countRx(dest: usize, len: i32): void { countFrame(dest, len, false); }
+export function countTx(dest: usize, len: i32): void { countFrame(dest, len, true); }
 
 export function isBroadcast(dest: usize): bool {
   for (let i = 0; i < 6; i++) if (load<u8>(dest + <usize>i) != 0xff) return false;

@@ -12,6 +12,8 @@ import {
   TDBAL, TDBAH, TDLEN, TDH, TDT, TXD_CMD_EOP, TXD_CMD_IC, TXD_CMD_TSE, TXD_CMD_RS, TXD_CMD_RPS,
   TXD_CMD_DEXT, TXD_CMD_VLE, TXD_CMD_IDE, TXD_DTYP_MASK, TXD_DTYP_CONTEXT, TXD_DTYP_DATA,
   TXD_TUCMD_TCP, TXD_TUCMD_IP, TXD_STAT_DD, TXD_POPTS_IXSM, TXD_POPTS_TXSM, ICR_TXQE,
+  TXD_LEN_MASK, TXD_LEGACY_LEN_MASK, TXD_LEGACY_CSO_SHIFT, TXD_LEGACY_CSS_SHIFT, TXD_SPECIAL_SHIFT,
+  DESC_SIZE, DESC_SIZE_SHIFT, DESC_BASE_MASK,
 } from "./regs";
 import { busMaster, noteMasterAbort } from "./pcidev";
 import { raise, txDescDone, armNs, TIMER_TX_RESUME } from "./irq";
@@ -26,15 +28,13 @@ const ASSEMBLY_LIMIT: i32 = TX_BUF_SIZE - 512; // room kept for a VLAN tag, padd
 const TX_BUDGET: i32 = 4 << 20; // bytes per kick before yielding
 const TX_RESUME_NS: i64 = 10_000;
 
-const desc = new StaticArray<u8>(16);
-
 // --- sending ------------------------------------------------------------------------------------
 
 function sendFrame(base: usize, len: i32): void {
   if (S.txVlan && (reg(CTRL) & CTRL_VME) != 0) {
     memory.copy(base + 16, base + 12, <usize>(len - 12));
-    store16be(base, 12, reg(VET) & 0xffff);
-    store16be(base, 14, S.txSpecial & 0xffff);
+    store16be(base, 12, reg(VET));
+    store16be(base, 14, S.txSpecial);
     len += 4;
   }
   if (len < MIN_FRAME && (reg(TCTL) & TCTL_PSP) != 0) {
@@ -176,7 +176,7 @@ function contextDescriptor(d0: u32, d1: u32, d2: u32, d3: u32): void {
   c.tucss = <i32>(d1 & 0xff);
   c.tucso = <i32>((d1 >> 8) & 0xff);
   c.tucse = <i32>(d1 >> 16);
-  c.paylen = <i32>(d2 & 0xfffff);
+  c.paylen = <i32>(d2 & TXD_LEN_MASK);
   c.tcp = (d2 & TXD_TUCMD_TCP) != 0;
   c.ipv4 = (d2 & TXD_TUCMD_IP) != 0;
   c.hdrlen = <i32>((d3 >> 8) & 0xff);
@@ -185,23 +185,23 @@ function contextDescriptor(d0: u32, d1: u32, d2: u32, d3: u32): void {
 }
 
 function dataDescriptor(addr: u64, d2: u32, d3: u32): i32 {
-  const len = <i32>(d2 & 0xfffff);
+  const len = <i32>(d2 & TXD_LEN_MASK);
   if (S.txFirst) startPacket((d2 & TXD_CMD_TSE) != 0, d3 & (TXD_POPTS_IXSM | TXD_POPTS_TXSM));
   const n = S.txTse ? appendTso(addr, len) : appendPlain(addr, len);
-  if ((d2 & TXD_CMD_EOP) != 0) endPacket(d2, d3 >> 16);
+  if ((d2 & TXD_CMD_EOP) != 0) endPacket(d2, d3 >> TXD_SPECIAL_SHIFT);
   return n;
 }
 
 function legacyDescriptor(addr: u64, d2: u32, d3: u32): i32 {
-  const len = <i32>(d2 & 0xffff);
+  const len = <i32>(d2 & TXD_LEGACY_LEN_MASK);
   if (S.txFirst) startPacket(false, 0);
   const n = appendPlain(addr, len);
   if ((d2 & TXD_CMD_EOP) != 0) {
     if ((d2 & TXD_CMD_IC) != 0) {
-      S.txLegacyCso = <i32>((d2 >> 16) & 0xff);
-      S.txLegacyCss = <i32>((d3 >> 8) & 0xff);
+      S.txLegacyCso = <i32>((d2 >> TXD_LEGACY_CSO_SHIFT) & 0xff);
+      S.txLegacyCss = <i32>((d3 >> TXD_LEGACY_CSS_SHIFT) & 0xff);
     }
-    endPacket(d2, d3 >> 16);
+    endPacket(d2, d3 >> TXD_SPECIAL_SHIFT);
   }
   return n;
 }
@@ -221,22 +221,22 @@ function processDescriptor(d0: u32, d1: u32, d2: u32, d3: u32): i32 {
 
 export function txKick(): void {
   if ((reg(TCTL) & TCTL_EN) == 0 || !busMaster()) return;
-  const n = <i32>(reg(TDLEN) >> 4);
+  const n = <i32>(reg(TDLEN) >> DESC_SIZE_SHIFT);
   if (n == 0) return;
   let head = <i32>reg(TDH);
   const tail = <i32>reg(TDT);
   if (head >= n || tail >= n) { warn("TDH/TDT outside the TX ring: ring stopped"); return; }
-  const ring = (<u64>reg(TDBAH) << 32) | <u64>(reg(TDBAL) & 0xfffffff0);
-  const p = changetype<usize>(desc);
+  const ring = (<u64>reg(TDBAH) << 32) | <u64>(reg(TDBAL) & DESC_BASE_MASK);
+  const p = changetype<usize>(S.txDesc);
   let written = false;
   let ide = false;
   let budget = TX_BUDGET;
   for (let i = 0; i < n && head != tail; i++) {
-    const da = ring + <u64>head * 16;
-    if (dma_read(<i32>da, <i32>(da >> 32), p, 16) != DMA_OK) { noteMasterAbort(); break; }
+    const da = ring + <u64>head * DESC_SIZE;
+    if (dma_read(<i32>da, <i32>(da >> 32), p, DESC_SIZE) != DMA_OK) { noteMasterAbort(); break; }
     const d2 = load<u32>(p, 8);
     const d3 = load<u32>(p, 12);
-    budget -= processDescriptor(load<u32>(p), load<u32>(p, 4), d2, d3) + 16;
+    budget -= processDescriptor(load<u32>(p), load<u32>(p, 4), d2, d3) + DESC_SIZE;
     if ((d2 & (TXD_CMD_RS | TXD_CMD_RPS)) != 0) {
       store<u32>(p, d3 | TXD_STAT_DD, 12);
       if (dma_write(<i32>(da + 12), <i32>((da + 12) >> 32), p + 12, 4) != DMA_OK) noteMasterAbort();

@@ -8,13 +8,12 @@
 // so the status bytes stay 0 (write-1-to-clear); the enable bytes keep what the guest writes.
 import { platform, PLATFORM_POWEROFF } from "../../lib/abi";
 import { guestError } from "../../lib/log";
-import { S } from "./state";
+import { S, GPE0_STS_LEN } from "./state";
 
 export const PM1A_CNT_PORT: i32 = 0xb004;
 export const PM1A_CNT_LEN: i32 = 2;
 export const GPE0_PORT: i32 = 0xafe0;
-export const GPE0_LEN: i32 = 4; // bytes 0-1: GPE0_STS, bytes 2-3: GPE0_EN
-const GPE0_STS_LEN: i32 = 2;
+export const GPE0_LEN: i32 = 2 * GPE0_STS_LEN; // GPE0_STS, then GPE0_EN
 
 const CNT_SCI_EN: u16 = 0x0001;
 const CNT_BM_RLD: u16 = 0x0002;

@@ -3,11 +3,8 @@
 // with platform(PLATFORM_PAM, register, value) (Xen: hvmloader settled it already, ignored; the
 // Node simulator logs it). Other device-specific registers are not modelled and read as zero.
 import { platform, PLATFORM_PAM } from "../../lib/abi";
+import { SUBSYS_VENDOR_QEMU, SUBSYS_ID_QEMU } from "../../lib/pci";
 import { S, PAM_COUNT } from "./state";
-
-// Subsystem IDs SeaBIOS requires on 00:00.0 to treat the platform as QEMU-compatible (qemu_detect).
-const SUBSYS_VENDOR_QEMU: u16 = 0x1af4;
-const SUBSYS_ID_QEMU: u16 = 0x1100;
 
 // PAM0 (0x59) holds only F0000–FFFFF in its high nibble; PAM1–6 (0x5A–0x5F) two 16 KiB segments
 // each. Per nibble, bit 0 = reads go to RAM, bit 1 = writes go to RAM; the other bits are reserved.

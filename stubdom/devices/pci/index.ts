@@ -5,32 +5,25 @@
 // configuration keys.
 import { claim, SPACE_PORT } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
-import { Config } from "../../lib/config";
-import { logError, resetLogBudget } from "../../lib/log";
+import { deviceConfig } from "../../lib/config";
+import { resetLogBudget } from "../../lib/log";
 import { S, HOST_BRIDGE_BDF, ISA_BRIDGE_BDF } from "./state";
 import { setUpHostBridge, hostBridgeWrite, hostBridgeReset } from "./i440fx";
 import { setUpIsaBridge, isaBridgeWrite, isaBridgeReset } from "./piix3";
 import { RCR_PORT, rcrRead, rcrWrite, rcrReset } from "./rcr";
 import { PM1A_CNT_PORT, PM1A_CNT_LEN, GPE0_PORT, GPE0_LEN, pm1aCntRead, pm1aCntWrite, gpe0Read, gpe0Write, acpiReset } from "./acpi";
 export { abi_version, dev_alloc } from "../../lib/device";
-import { sealHeap } from "../../lib/heap";
+import { sealAfter } from "../../lib/heap";
 
 const REGION_RCR: i32 = 0;
 const REGION_PM1A_CNT: i32 = 1;
 const REGION_GPE0: i32 = 2;
 
-// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
-export function dev_init(ptr: i32, len: i32): i32 {
-  const rc = init(ptr, len);
-  sealHeap();
-  return rc;
-}
+// Everything the device allocates, it allocates in init: the heap is sealed afterwards (heap.ts).
+export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
-  const cfg = Config.parse(stagingString(ptr, len));
-  if (cfg.error.length) { logError("pci: bad configuration: " + cfg.error); return 1; }
-  const unknown = cfg.unknownKey([]);
-  if (unknown.length) { logError("pci: unknown configuration key '" + unknown + "' (this device takes none)"); return 1; }
+  if (deviceConfig("pci", stagingString(ptr, len), []) === null) return 1;
   setUpHostBridge();
   setUpIsaBridge();
   claim(REGION_RCR, SPACE_PORT, RCR_PORT, 0, 1);

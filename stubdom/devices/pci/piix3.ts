@@ -4,12 +4,11 @@
 // link's effective route is reported with platform(PLATFORM_PCI_LINK_ROUTE, link, irq or 0)
 // (Xen: set_pci_link_route).
 import { platform, PLATFORM_PCI_LINK_ROUTE } from "../../lib/abi";
-import { PCI_COMMAND, PCI_STATUS, CMD_IO, CMD_MEM, CMD_MASTER, STATUS_DEVSEL_MEDIUM } from "../../lib/pci";
+import {
+  PCI_COMMAND, PCI_STATUS, CMD_IO, CMD_MEM, CMD_MASTER, STATUS_DEVSEL_MEDIUM, SUBSYS_VENDOR_QEMU, SUBSYS_ID_QEMU,
+} from "../../lib/pci";
 import { guestError } from "../../lib/log";
 import { S, LINK_COUNT } from "./state";
-
-const SUBSYS_VENDOR_QEMU: u16 = 0x1af4; // as every function of QEMU's pc machine
-const SUBSYS_ID_QEMU: u16 = 0x1100;
 
 // Registers (82371SB datasheet names) with their reset values and writable bits. Reserved bits are
 // masked where the layout is certain (PIRQ steering aside: see routeOf); elsewhere the whole byte

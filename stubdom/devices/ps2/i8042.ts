@@ -7,7 +7,7 @@
 // 0x60 empties it, lowers the IRQ and refills it (re-raising the IRQ when more is pending);
 // reading it while empty returns the previous byte again.
 import { irq_set, platform, PLATFORM_RESET, PLATFORM_A20 } from "../../lib/abi";
-import { ctl, CTR_POWER_ON, OUTPORT_POWER_ON, CTL_RAM_SIZE } from "./state";
+import { S, CTR_POWER_ON, OUTPORT_POWER_ON, CTL_RAM_SIZE } from "./state";
 import { kbdHasData, kbdPop, kbdWrite } from "./keyboard";
 import { mouseHasData, mousePop, mouseWrite, mouseFlushStream } from "./mouse";
 import { set2ToSet1 } from "./scancodes";
@@ -69,48 +69,48 @@ const BREAK: u8 = 0xf0;
 const XLATE_BREAK_BIT: u8 = 0x80;       // the translation turns "F0 xx" into one byte with bit 7 set
 const MAX_XLATE_PULLS: i32 = 4;         // at most one F0 can precede a byte
 
-export function ctr(): u8 { return unchecked(ctl.ram[0]); }
+export function ctr(): u8 { return unchecked(S.ctl.ram[0]); }
 
 export function controllerReset(): void {
-  for (let i: i32 = 0; i < CTL_RAM_SIZE; i++) unchecked(ctl.ram[i] = 0);
-  unchecked(ctl.ram[0] = CTR_POWER_ON);
-  ctl.ob = 0; ctl.obFull = false; ctl.obAux = false;
-  ctl.ctlByte = 0; ctl.ctlFull = false; ctl.ctlAux = false;
-  ctl.pendingCmd = 0;
-  ctl.sys = false;
-  ctl.lastWasCommand = true;
-  ctl.timeout = false;
-  ctl.outport = OUTPORT_POWER_ON;
-  ctl.xlatBreak = false;
+  for (let i: i32 = 0; i < CTL_RAM_SIZE; i++) unchecked(S.ctl.ram[i] = 0);
+  unchecked(S.ctl.ram[0] = CTR_POWER_ON);
+  S.ctl.ob = 0; S.ctl.obFull = false; S.ctl.obAux = false;
+  S.ctl.ctlByte = 0; S.ctl.ctlFull = false; S.ctl.ctlAux = false;
+  S.ctl.pendingCmd = 0;
+  S.ctl.sys = false;
+  S.ctl.lastWasCommand = true;
+  S.ctl.timeout = false;
+  S.ctl.outport = OUTPORT_POWER_ON;
+  S.ctl.xlatBreak = false;
   setIrqs(false, false);
 }
 
 // --- output buffer and IRQs ---------------------------------------------------------------------
 
 function setIrqs(k: bool, a: bool): void {
-  if (k != ctl.irqKbd) { ctl.irqKbd = k; irq_set(IRQ_PIN_KBD, k ? 1 : 0); }
-  if (a != ctl.irqAux) { ctl.irqAux = a; irq_set(IRQ_PIN_AUX, a ? 1 : 0); }
+  if (k != S.ctl.irqKbd) { S.ctl.irqKbd = k; irq_set(IRQ_PIN_KBD, k ? 1 : 0); }
+  if (a != S.ctl.irqAux) { S.ctl.irqAux = a; irq_set(IRQ_PIN_AUX, a ? 1 : 0); }
 }
 
 function updateIrqs(): void {
   const c = ctr();
-  const full = ctl.obFull;
-  setIrqs(full && !ctl.obAux && (c & CTR_KBD_INT) != 0 && (c & CTR_KBD_DISABLE) == 0,
-          full && ctl.obAux && (c & CTR_AUX_INT) != 0);
+  const full = S.ctl.obFull;
+  setIrqs(full && !S.ctl.obAux && (c & CTR_KBD_INT) != 0 && (c & CTR_KBD_DISABLE) == 0,
+          full && S.ctl.obAux && (c & CTR_AUX_INT) != 0);
 }
 
 // A controller reply; it goes ahead of device data (one slot: a newer reply replaces an
 // unread one still waiting behind a full output buffer, as the chip's firmware overwrites).
 function ctlReply(b: u8, aux: bool): void {
-  ctl.ctlByte = b;
-  ctl.ctlAux = aux;
-  ctl.ctlFull = true;
+  S.ctl.ctlByte = b;
+  S.ctl.ctlAux = aux;
+  S.ctl.ctlFull = true;
 }
 
 function load(b: u8, aux: bool): void {
-  ctl.ob = b;
-  ctl.obAux = aux;
-  ctl.obFull = true;
+  S.ctl.ob = b;
+  S.ctl.obAux = aux;
+  S.ctl.obFull = true;
 }
 
 // One keyboard byte through the translation (F0 is swallowed and marks the next byte as a
@@ -119,9 +119,9 @@ function pullKeyboard(): i32 {
   if ((ctr() & CTR_XLATE) == 0) return <i32>kbdPop();
   for (let i: i32 = 0; i < MAX_XLATE_PULLS && kbdHasData(); i++) {
     const b = kbdPop();
-    if (b == BREAK) { ctl.xlatBreak = true; continue; }
-    const t = set2ToSet1(b) | (ctl.xlatBreak ? XLATE_BREAK_BIT : <u8>0);
-    ctl.xlatBreak = false;
+    if (b == BREAK) { S.ctl.xlatBreak = true; continue; }
+    const t = set2ToSet1(b) | (S.ctl.xlatBreak ? XLATE_BREAK_BIT : <u8>0);
+    S.ctl.xlatBreak = false;
     return <i32>t;
   }
   return -1;
@@ -129,17 +129,17 @@ function pullKeyboard(): i32 {
 
 // Refills the output buffer if it is empty and updates the IRQ lines. Called after every change.
 export function service(): void {
-  if (ctl.mousePresent) mouseFlushStream();
-  if (!ctl.obFull) {
+  if (S.ctl.mousePresent) mouseFlushStream();
+  if (!S.ctl.obFull) {
     const c = ctr();
-    if (ctl.ctlFull) {
-      ctl.ctlFull = false;
-      load(ctl.ctlByte, ctl.ctlAux);
+    if (S.ctl.ctlFull) {
+      S.ctl.ctlFull = false;
+      load(S.ctl.ctlByte, S.ctl.ctlAux);
     } else if ((c & CTR_KBD_DISABLE) == 0 && kbdHasData()) {
       const b = pullKeyboard();
       if (b >= 0) load(<u8>b, false);
     }
-    if (!ctl.obFull && ctl.mousePresent && (c & CTR_AUX_DISABLE) == 0 && mouseHasData()) load(mousePop(), true);
+    if (!S.ctl.obFull && S.ctl.mousePresent && (c & CTR_AUX_DISABLE) == 0 && mouseHasData()) load(mousePop(), true);
   }
   updateIrqs();
 }
@@ -147,10 +147,10 @@ export function service(): void {
 // --- port 0x60 / 0x64 ---------------------------------------------------------------------------
 
 export function readData(): u8 {
-  const v = ctl.ob;
-  if (ctl.obFull) {
-    ctl.obFull = false;
-    ctl.timeout = false;
+  const v = S.ctl.ob;
+  if (S.ctl.obFull) {
+    S.ctl.obFull = false;
+    S.ctl.timeout = false;
     updateIrqs(); // the line drops; service() raises it again if more is pending
     service();
   }
@@ -159,18 +159,18 @@ export function readData(): u8 {
 
 export function readStatus(): u8 {
   let s: u8 = STATUS_UNLOCKED;
-  if (ctl.obFull) s |= STATUS_OBF;
-  if (ctl.obFull && ctl.obAux) s |= STATUS_AUX_OBF;
-  if (ctl.sys) s |= STATUS_SYS;
-  if (ctl.lastWasCommand) s |= STATUS_CMD;
-  if (ctl.timeout) s |= STATUS_TIMEOUT;
+  if (S.ctl.obFull) s |= STATUS_OBF;
+  if (S.ctl.obFull && S.ctl.obAux) s |= STATUS_AUX_OBF;
+  if (S.ctl.sys) s |= STATUS_SYS;
+  if (S.ctl.lastWasCommand) s |= STATUS_CMD;
+  if (S.ctl.timeout) s |= STATUS_TIMEOUT;
   return s;
 }
 
 export function writeData(v: u8): void {
-  ctl.lastWasCommand = false;
-  const cmd = ctl.pendingCmd;
-  ctl.pendingCmd = 0;
+  S.ctl.lastWasCommand = false;
+  const cmd = S.ctl.pendingCmd;
+  S.ctl.pendingCmd = 0;
   if (cmd == 0) dataToKeyboard(v);
   else if (cmd >= CMD_WRITE_RAM && cmd <= (CMD_WRITE_RAM | RAM_INDEX_MASK)) writeRam(cmd & RAM_INDEX_MASK, v);
   else if (cmd == CMD_WRITE_OUTPUT) writeOutport(v);
@@ -181,10 +181,10 @@ export function writeData(v: u8): void {
 }
 
 export function writeCommand(c: u8): void {
-  ctl.lastWasCommand = true;
-  ctl.pendingCmd = 0;
+  S.ctl.lastWasCommand = true;
+  S.ctl.pendingCmd = 0;
   if (c >= CMD_READ_RAM && c <= (CMD_READ_RAM | RAM_INDEX_MASK)) cmdReadRam(c & RAM_INDEX_MASK);
-  else if (c >= CMD_WRITE_RAM && c <= (CMD_WRITE_RAM | RAM_INDEX_MASK)) ctl.pendingCmd = c;
+  else if (c >= CMD_WRITE_RAM && c <= (CMD_WRITE_RAM | RAM_INDEX_MASK)) S.ctl.pendingCmd = c;
   else if (c >= CMD_PULSE) cmdPulse(c);
   else {
     switch (c) {
@@ -198,7 +198,7 @@ export function writeCommand(c: u8): void {
       case CMD_READ_INPUT: ctlReply(INPUT_PORT, false); break;
       case CMD_READ_OUTPUT: cmdReadOutport(); break;
       case CMD_WRITE_OUTPUT: case CMD_WRITE_KBD_OB: case CMD_WRITE_AUX_OB: case CMD_WRITE_AUX:
-        ctl.pendingCmd = c; break;
+        S.ctl.pendingCmd = c; break;
       case CMD_A20_OFF: setA20(false); break;
       case CMD_A20_ON: setA20(true); break;
       default:
@@ -210,27 +210,27 @@ export function writeCommand(c: u8): void {
 
 // --- one function per command behaviour -------------------------------------------------------
 
-function cmdReadRam(i: u8): void { ctlReply(unchecked(ctl.ram[<i32>i]), false); }
+function cmdReadRam(i: u8): void { ctlReply(unchecked(S.ctl.ram[<i32>i]), false); }
 
 function writeRam(i: u8, v: u8): void {
-  unchecked(ctl.ram[<i32>i] = v);
-  if (i == 0) ctl.sys = (v & CTR_SYS) != 0; // the status SYS flag follows CTR bit 2
+  unchecked(S.ctl.ram[<i32>i] = v);
+  if (i == 0) S.ctl.sys = (v & CTR_SYS) != 0; // the status SYS flag follows CTR bit 2
 }
 
 function setCtrBit(bit: u8, on: bool): void {
   const c = ctr();
-  unchecked(ctl.ram[0] = on ? c | bit : c & ~bit);
+  unchecked(S.ctl.ram[0] = on ? c | bit : c & ~bit);
 }
 
 // 0xAA: the controller passes its self test and sets the SYS flag.
 function cmdSelfTest(): void {
-  ctl.sys = true;
+  S.ctl.sys = true;
   ctlReply(SELF_TEST_OK, false);
 }
 
 function outportNow(): u8 {
-  let v: u8 = ctl.outport & ~(OUT_OBF | OUT_AUX_OBF);
-  if (ctl.obFull) v |= ctl.obAux ? OUT_AUX_OBF : OUT_OBF;
+  let v: u8 = S.ctl.outport & ~(OUT_OBF | OUT_AUX_OBF);
+  if (S.ctl.obFull) v |= S.ctl.obAux ? OUT_AUX_OBF : OUT_OBF;
   return v;
 }
 
@@ -238,15 +238,15 @@ function cmdReadOutport(): void { ctlReply(outportNow(), false); }
 
 // Stores a new output port value; tells the platform when the A20 gate changes.
 function setOutport(v: u8): void {
-  const was = (ctl.outport & OUT_A20) != 0;
+  const was = (S.ctl.outport & OUT_A20) != 0;
   const now = (v & OUT_A20) != 0;
-  ctl.outport = v & ~(OUT_OBF | OUT_AUX_OBF);
+  S.ctl.outport = v & ~(OUT_OBF | OUT_AUX_OBF);
   if (was != now) platform(PLATFORM_A20, now ? 1 : 0, 0);
 }
 
 // 0xDD / 0xDF.
 function setA20(on: bool): void {
-  setOutport(on ? ctl.outport | OUT_A20 : ctl.outport & ~OUT_A20);
+  setOutport(on ? S.ctl.outport | OUT_A20 : S.ctl.outport & ~OUT_A20);
 }
 
 // 0xD1 data: the output port. Bit 1 drives A20; bit 0 low resets the CPU.
@@ -269,8 +269,8 @@ function dataToKeyboard(v: u8): void {
 
 // 0xD4 data: to the mouse (enabling the aux interface), or, with no mouse, the chip's timeout.
 function dataToMouse(v: u8): void {
-  if (!ctl.mousePresent) {
-    ctl.timeout = true;
+  if (!S.ctl.mousePresent) {
+    S.ctl.timeout = true;
     ctlReply(AUX_ABSENT_REPLY, true);
     return;
   }

@@ -7,15 +7,15 @@
 // typematic=on|off (auto-repeat of held keys on the virtual clock).
 import { claim, SPACE_PORT, EVENT_KEY, EVENT_MOUSE } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
-import { Config } from "../../lib/config";
-import { logError, resetLogBudget } from "../../lib/log";
-import { ctl, kbd, mouse } from "./state";
+import { deviceConfig } from "../../lib/config";
+import { resetLogBudget } from "../../lib/log";
+import { S } from "./state";
 import { controllerReset, readData, readStatus, writeData, writeCommand, service } from "./i8042";
 import { kbdReset, kbdKey, kbdRepeat } from "./keyboard";
 import { mouseReset, mouseEvent } from "./mouse";
 import { typematicFired, typematicNext, TIMER_TYPEMATIC } from "./typematic";
 export { abi_version, dev_alloc } from "../../lib/device";
-import { sealHeap } from "../../lib/heap";
+import { sealAfter } from "../../lib/heap";
 
 const REGION_DATA: i32 = 0;    // port 0x60
 const REGION_COMMAND: i32 = 1; // port 0x64
@@ -25,23 +25,17 @@ const BYTE_MASK: i32 = 0xff;
 const HIGH_BYTES_ALL_ONES: i32 = ~0xff; // a wider access: only the low byte is ours
 const MOUSE_BUTTON_BITS: i32 = 0x07;    // EVENT_MOUSE b: bit 0 left, 1 right, 2 middle; wheel in bits 8–15
 
-// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
-export function dev_init(ptr: i32, len: i32): i32 {
-  const rc = init(ptr, len);
-  sealHeap();
-  return rc;
-}
+// Everything the device allocates, it allocates in init: the heap is sealed afterwards (heap.ts).
+export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
-  const cfg = Config.parse(stagingString(ptr, len));
-  if (cfg.error.length) { logError("ps2: bad configuration: " + cfg.error); return 1; }
-  const unknown = cfg.unknownKey(["mouse", "typematic"]);
-  if (unknown.length) { logError("ps2: unknown configuration key '" + unknown + "' (known: mouse, typematic)"); return 1; }
+  const cfg = deviceConfig("ps2", stagingString(ptr, len), ["mouse", "typematic"]);
+  if (cfg === null) return 1;
   const mousePresent = cfg.bool("mouse", true);
   const repeat = cfg.bool("typematic", true);
-  if (cfg.error.length) { logError("ps2: bad configuration: " + cfg.error); return 1; }
-  ctl.mousePresent = mousePresent;
-  kbd.repeatEnabled = repeat;
+  if (cfg.failed("ps2")) return 1;
+  S.ctl.mousePresent = mousePresent;
+  S.kbd.repeatEnabled = repeat;
   claim(REGION_DATA, SPACE_PORT, PORT_DATA, 0, 1);
   claim(REGION_COMMAND, SPACE_PORT, PORT_COMMAND, 0, 1);
   dev_reset();
@@ -50,8 +44,8 @@ function init(ptr: i32, len: i32): i32 {
 
 export function dev_reset(): void {
   resetLogBudget();
-  kbdReset(kbd);
-  mouseReset(mouse);
+  kbdReset(S.kbd);
+  mouseReset(S.mouse);
   controllerReset();
 }
 
@@ -85,6 +79,6 @@ export function dev_event(kind: i32, a: i32, b: i32): void {
 export function dev_timer(id: i32): void {
   if (id != TIMER_TYPEMATIC) return;
   typematicFired();
-  if (kbdRepeat()) typematicNext(kbd.typematic);
+  if (kbdRepeat()) typematicNext(S.kbd.typematic);
   service();
 }

@@ -5,7 +5,7 @@
 // guest selected set 1 (set 3 is refused with 0xFE, as keyboards without it do).
 // Queue full: like a real keyboard, a key event that does not fit (keeping one byte free) is
 // dropped and an overrun code (0x00 in set 2, 0xFF in set 1) is queued once in its place.
-import { kbd, KeyboardState, TYPEMATIC_DEFAULT } from "./state";
+import { S, KeyboardState, TYPEMATIC_DEFAULT } from "./state";
 import { set2ForEvdev, set2ToSet1, E0_FLAG, SEQ_PRINT_SCREEN, SEQ_PAUSE } from "./scancodes";
 import { typematicStart, typematicStop } from "./typematic";
 import { LOG_INFO } from "../../lib/abi";
@@ -66,17 +66,17 @@ function setDefaults(k: KeyboardState): void {
   typematicStop();
 }
 
-function reply(b: u8): void { kbd.replies.push(b); }
+function reply(b: u8): void { S.kbd.replies.push(b); }
 
 // --- the byte stream towards the controller ---------------------------------------------------
 
-export function kbdHasData(): bool { return !kbd.replies.isEmpty() || !kbd.keys.isEmpty(); }
+export function kbdHasData(): bool { return !S.kbd.replies.isEmpty() || !S.kbd.keys.isEmpty(); }
 
 // The next byte for the controller: replies first, then key data. Call only when kbdHasData().
 export function kbdPop(): u8 {
-  const b = !kbd.replies.isEmpty() ? kbd.replies.pop() : kbd.keys.pop();
-  kbd.lastSent = b;
-  if (kbd.keys.isEmpty()) kbd.overrun = false;
+  const b = !S.kbd.replies.isEmpty() ? S.kbd.replies.pop() : S.kbd.keys.pop();
+  S.kbd.lastSent = b;
+  if (S.kbd.keys.isEmpty()) S.kbd.overrun = false;
   return b;
 }
 
@@ -84,10 +84,10 @@ export function kbdPop(): u8 {
 
 export function kbdWrite(b: u8): void {
   if (b == KBD_CMD_RESEND) { cmdResend(); return; }
-  kbd.replies.clear(); // a new command discards unread replies
-  const arg = kbd.argCmd;
+  S.kbd.replies.clear(); // a new command discards unread replies
+  const arg = S.kbd.argCmd;
   if (arg != 0) {
-    kbd.argCmd = 0;
+    S.kbd.argCmd = 0;
     if ((b & ARG_COMMAND_BIT) == 0) { argument(arg, b); return; }
     // bit 7 set: not an argument; the keyboard abandons the command and runs this one
   }
@@ -107,7 +107,7 @@ export function kbdWrite(b: u8): void {
 }
 
 function cmdWithArgument(b: u8): void {
-  kbd.argCmd = b;
+  S.kbd.argCmd = b;
   reply(KBD_ACK);
 }
 
@@ -120,17 +120,17 @@ function argument(cmd: u8, v: u8): void {
 }
 
 function argLeds(v: u8): void {
-  kbd.leds = v & LED_MASK;
+  S.kbd.leds = v & LED_MASK;
   reply(KBD_ACK);
 }
 
 // 0xF0 argument: 0 = query (ACK + current set), 1/2 = select, anything else refused.
 function argScanSet(v: u8): void {
-  if (v == 0) { reply(KBD_ACK); reply(kbd.scanSet); return; }
+  if (v == 0) { reply(KBD_ACK); reply(S.kbd.scanSet); return; }
   if (v == 1 || v == 2) {
-    kbd.scanSet = v;
-    kbd.keys.clear();
-    kbd.overrun = false;
+    S.kbd.scanSet = v;
+    S.kbd.keys.clear();
+    S.kbd.overrun = false;
     reply(KBD_ACK);
     return;
   }
@@ -138,7 +138,7 @@ function argScanSet(v: u8): void {
 }
 
 function argTypematic(v: u8): void {
-  kbd.typematic = v & TYPEMATIC_MASK;
+  S.kbd.typematic = v & TYPEMATIC_MASK;
   reply(KBD_ACK);
 }
 
@@ -152,32 +152,32 @@ function cmdIdentify(): void {
 
 // 0xF4: clear the key buffer and start scanning.
 function cmdEnable(): void {
-  kbd.keys.clear();
-  kbd.overrun = false;
-  kbd.scanning = true;
+  S.kbd.keys.clear();
+  S.kbd.overrun = false;
+  S.kbd.scanning = true;
   reply(KBD_ACK);
 }
 
 // 0xF5 / 0xF6: back to defaults, scanning off / on.
 function cmdDefaults(scanning: bool): void {
-  setDefaults(kbd);
-  kbd.scanning = scanning;
+  setDefaults(S.kbd);
+  S.kbd.scanning = scanning;
   reply(KBD_ACK);
 }
 
 // 0xFF: defaults, scanning on, ACK, then the self-test (BAT) result.
 function cmdReset(): void {
-  setDefaults(kbd);
-  kbd.scanning = true;
+  setDefaults(S.kbd);
+  S.kbd.scanning = true;
   reply(KBD_ACK);
   reply(KBD_BAT_OK);
 }
 
 // 0xFE: send the last byte again (unread replies are replaced by it).
 function cmdResend(): void {
-  kbd.replies.clear();
-  kbd.argCmd = 0;
-  reply(kbd.lastSent);
+  S.kbd.replies.clear();
+  S.kbd.argCmd = 0;
+  reply(S.kbd.lastSent);
 }
 
 // --- host key events ----------------------------------------------------------------------------
@@ -189,27 +189,27 @@ export function kbdKey(code: i32, pressed: bool): bool {
     logCounted(LOG_INFO, "ps2: host key without a scan code dropped (key code %d)", <u32>code);
     return false;
   }
-  if (!kbd.scanning) return true;
+  if (!S.kbd.scanning) return true;
   if (pressed) {
     emitKey(s2, true);
-    if (s2 != SEQ_PAUSE) { kbd.repeatKey = code; typematicStart(kbd.typematic); }
+    if (s2 != SEQ_PAUSE) { S.kbd.repeatKey = code; typematicStart(S.kbd.typematic); }
   } else {
     emitKey(s2, false);
-    if (kbd.repeatKey == code) { kbd.repeatKey = 0; typematicStop(); }
+    if (S.kbd.repeatKey == code) { S.kbd.repeatKey = 0; typematicStop(); }
   }
   return true;
 }
 
 // The typematic timer fired: send the held key's make code again; false when nothing repeats.
 export function kbdRepeat(): bool {
-  if (kbd.repeatKey == 0 || !kbd.scanning) return false;
-  emitKey(set2ForEvdev(kbd.repeatKey), true);
+  if (S.kbd.repeatKey == 0 || !S.kbd.scanning) return false;
+  emitKey(set2ForEvdev(S.kbd.repeatKey), true);
   return true;
 }
 
-// Builds one key event's set-2 bytes in kbd.seq and queues them.
+// Builds one key event's set-2 bytes in S.kbd.seq and queues them.
 function emitKey(s2: u16, make: bool): void {
-  const q = kbd.seq;
+  const q = S.kbd.seq;
   let n: i32 = 0;
   if (s2 == SEQ_PRINT_SCREEN) {
     if (make) { q[0] = PREFIX_E0; q[1] = PRTSC_FAKE_SHIFT; q[2] = PREFIX_E0; q[3] = PRTSC_CODE; n = 4; }
@@ -226,25 +226,25 @@ function emitKey(s2: u16, make: bool): void {
   queueSequence(n);
 }
 
-// Queues kbd.seq[0..n) whole, converted to set 1 if selected; overrun handling when full.
+// Queues S.kbd.seq[0..n) whole, converted to set 1 if selected; overrun handling when full.
 function queueSequence(n: i32): void {
-  const set1 = kbd.scanSet == 1;
+  const set1 = S.kbd.scanSet == 1;
   let need: i32 = 0;
-  for (let i: i32 = 0; i < n; i++) if (!set1 || kbd.seq[i] != BREAK) need++;
+  for (let i: i32 = 0; i < n; i++) if (!set1 || S.kbd.seq[i] != BREAK) need++;
   // Keep one byte free for the overrun code.
-  if (kbd.overrun || need > kbd.keys.free() - 1) {
-    if (!kbd.overrun && kbd.keys.free() > 0) {
-      kbd.keys.push(set1 ? KBD_OVERRUN_SET1 : KBD_OVERRUN_SET2);
-      kbd.overrun = true;
+  if (S.kbd.overrun || need > S.kbd.keys.free() - 1) {
+    if (!S.kbd.overrun && S.kbd.keys.free() > 0) {
+      S.kbd.keys.push(set1 ? KBD_OVERRUN_SET1 : KBD_OVERRUN_SET2);
+      S.kbd.overrun = true;
     }
     return;
   }
   let brk: bool = false;
   for (let i: i32 = 0; i < n; i++) {
-    const b = kbd.seq[i];
-    if (!set1) { kbd.keys.push(b); continue; }
+    const b = S.kbd.seq[i];
+    if (!set1) { S.kbd.keys.push(b); continue; }
     if (b == BREAK) { brk = true; continue; }
-    kbd.keys.push(set2ToSet1(b) | (brk ? SET1_BREAK_BIT : <u8>0));
+    S.kbd.keys.push(set2ToSet1(b) | (brk ? SET1_BREAK_BIT : <u8>0));
     brk = false;
   }
 }

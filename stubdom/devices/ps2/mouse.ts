@@ -7,7 +7,7 @@
 // command is in progress (waiting for its argument, or its replies not yet read). Movement that
 // cannot be sent yet stays in the counters and goes out later, split into 9-bit packets.
 import { ByteFifo } from "../../lib/fifo";
-import { mouse, MouseState, MOUSE_RATE_DEFAULT, MOUSE_RES_DEFAULT } from "./state";
+import { S, MouseState, MOUSE_RATE_DEFAULT, MOUSE_RES_DEFAULT } from "./state";
 
 // Commands
 export const AUX_SET_SCALE11: u8 = 0xe6;
@@ -86,15 +86,15 @@ function setDefaults(m: MouseState): void {
 
 function clearRates(m: MouseState): void { m.rates[0] = 0; m.rates[1] = 0; m.rates[2] = 0; }
 function clearCounters(m: MouseState): void { m.dx = 0; m.dy = 0; m.dz = 0; }
-function reply(b: u8): void { mouse.replies.push(b); }
+function reply(b: u8): void { S.mouse.replies.push(b); }
 
 // --- the byte stream towards the controller ---------------------------------------------------
 
-export function mouseHasData(): bool { return !mouse.replies.isEmpty() || !mouse.data.isEmpty(); }
+export function mouseHasData(): bool { return !S.mouse.replies.isEmpty() || !S.mouse.data.isEmpty(); }
 
 export function mousePop(): u8 {
-  const b = !mouse.replies.isEmpty() ? mouse.replies.pop() : mouse.data.pop();
-  mouse.lastSent = b;
+  const b = !S.mouse.replies.isEmpty() ? S.mouse.replies.pop() : S.mouse.data.pop();
+  S.mouse.lastSent = b;
   return b;
 }
 
@@ -102,12 +102,12 @@ export function mousePop(): u8 {
 
 export function mouseWrite(b: u8): void {
   if (b == AUX_RESEND) { cmdResend(); return; }
-  mouse.replies.clear();
-  if (mouse.wrap && b != AUX_RESET_WRAP && b != AUX_RESET) { reply(b); return; } // wrap: echo
-  if (b != AUX_POLL) clearCounters(mouse); // every command but poll (which reports them) and resend
-  const arg = mouse.argCmd;
+  S.mouse.replies.clear();
+  if (S.mouse.wrap && b != AUX_RESET_WRAP && b != AUX_RESET) { reply(b); return; } // wrap: echo
+  if (b != AUX_POLL) clearCounters(S.mouse); // every command but poll (which reports them) and resend
+  const arg = S.mouse.argCmd;
   if (arg != 0) {
-    mouse.argCmd = 0;
+    S.mouse.argCmd = 0;
     if (b < FIRST_COMMAND) { argument(arg, b); return; }
     // a command byte where an argument was expected: the mouse runs the new command
   }
@@ -131,7 +131,7 @@ export function mouseWrite(b: u8): void {
 }
 
 function cmdWithArgument(b: u8): void {
-  mouse.argCmd = b;
+  S.mouse.argCmd = b;
   reply(AUX_ACK);
 }
 
@@ -143,7 +143,7 @@ function argument(cmd: u8, v: u8): void {
 // 0xE8 argument: 0–3 (1, 2, 4, 8 counts/mm); anything else is refused.
 function argResolution(v: u8): void {
   if (v > MAX_RESOLUTION) { reply(AUX_NAK); return; }
-  mouse.resolution = v;
+  S.mouse.resolution = v;
   reply(AUX_ACK);
 }
 
@@ -154,82 +154,82 @@ function validRate(v: u8): bool {
 // 0xF3 argument: one of the seven documented rates. The last three rates are the knock:
 // 200,100,80 → IntelliMouse (id 3), 200,200,80 → IntelliMouse Explorer (id 4).
 function argSampleRate(v: u8): void {
-  if (!validRate(v)) { reply(AUX_NAK); clearRates(mouse); return; }
-  mouse.rate = v;
-  const r = mouse.rates;
+  if (!validRate(v)) { reply(AUX_NAK); clearRates(S.mouse); return; }
+  S.mouse.rate = v;
+  const r = S.mouse.rates;
   r[0] = r[1]; r[1] = r[2]; r[2] = v;
-  if (r[0] == 200 && r[1] == 100 && r[2] == 80) mouse.id = MOUSE_ID_INTELLIMOUSE;
-  else if (r[0] == 200 && r[1] == 200 && r[2] == 80) mouse.id = MOUSE_ID_EXPLORER;
+  if (r[0] == 200 && r[1] == 100 && r[2] == 80) S.mouse.id = MOUSE_ID_INTELLIMOUSE;
+  else if (r[0] == 200 && r[1] == 200 && r[2] == 80) S.mouse.id = MOUSE_ID_EXPLORER;
   reply(AUX_ACK);
 }
 
 function cmdScaling(twoToOne: bool): void {
-  mouse.scale21 = twoToOne;
+  S.mouse.scale21 = twoToOne;
   reply(AUX_ACK);
 }
 
 // 0xE9: ACK, then status (mode, reporting, scaling, buttons left/middle/right in bits 2/1/0),
 // resolution and sample rate.
 function cmdStatus(): void {
-  const b = mouse.buttons;
-  let s: u8 = (mouse.remote ? STATUS_REMOTE : 0) | (mouse.reporting ? STATUS_ENABLED : 0) | (mouse.scale21 ? STATUS_SCALE21 : 0);
+  const b = S.mouse.buttons;
+  let s: u8 = (S.mouse.remote ? STATUS_REMOTE : 0) | (S.mouse.reporting ? STATUS_ENABLED : 0) | (S.mouse.scale21 ? STATUS_SCALE21 : 0);
   if (b & BUTTON_LEFT) s |= STATUS_LEFT;
   if (b & BUTTON_MIDDLE) s |= STATUS_MIDDLE;
   if (b & BUTTON_RIGHT) s |= STATUS_RIGHT;
   reply(AUX_ACK);
   reply(s);
-  reply(mouse.resolution);
-  reply(mouse.rate);
+  reply(S.mouse.resolution);
+  reply(S.mouse.rate);
 }
 
 // 0xEA stream / 0xF0 remote.
 function cmdMode(remote: bool): void {
-  mouse.remote = remote;
-  mouse.data.clear();
+  S.mouse.remote = remote;
+  S.mouse.data.clear();
   reply(AUX_ACK);
 }
 
 // 0xEB: ACK and one packet of the movement so far (in either mode; no scaling).
 function cmdPoll(): void {
   reply(AUX_ACK);
-  sendPacket(mouse.replies, false);
+  sendPacket(S.mouse.replies, false);
 }
 
 function cmdWrap(on: bool): void {
-  mouse.wrap = on;
+  S.mouse.wrap = on;
   reply(AUX_ACK);
 }
 
 function cmdGetId(): void {
   reply(AUX_ACK);
-  reply(mouse.id);
+  reply(S.mouse.id);
 }
 
 function cmdReporting(on: bool): void {
-  mouse.reporting = on;
-  if (!on) mouse.data.clear();
+  S.mouse.reporting = on;
+  if (!on) S.mouse.data.clear();
   reply(AUX_ACK);
 }
 
 function cmdDefaults(): void {
-  setDefaults(mouse);
+  setDefaults(S.mouse);
   reply(AUX_ACK);
 }
 
 // 0xFF: defaults, standard id, out of wrap mode; ACK, self-test passed, id 0.
 function cmdReset(): void {
-  setDefaults(mouse);
-  mouse.id = MOUSE_ID_STANDARD;
-  mouse.wrap = false;
+  setDefaults(S.mouse);
+  S.mouse.id = MOUSE_ID_STANDARD;
+  S.mouse.wrap = false;
   reply(AUX_ACK);
   reply(AUX_BAT_OK);
   reply(MOUSE_ID_STANDARD);
 }
 
 function cmdResend(): void {
-  mouse.replies.clear();
-  mouse.argCmd = 0;
-  reply(mouse.lastSent);
+  S.mouse.replies.clear();
+  S.mouse.argCmd = 0;
+  reply(S.mouse.lastSent);
 }
 
 // --- host movement ----------------------------------------------------------------------------
@@ -241,21 +241,21 @@ function clamp(v: i32, lo: i32, hi: i32): i32 { return v < lo ? lo : v > hi ? hi
 // REL_WHEEL), buttons bit 0 left, 1 right, 2 middle. PS/2 reports y up-positive and the wheel
 // towards-the-user positive, so both are negated here.
 export function mouseEvent(dx: i32, dy: i32, wheel: i32, buttons: u8): void {
-  mouse.buttons = buttons & (BUTTON_LEFT | BUTTON_RIGHT | BUTTON_MIDDLE);
-  if (!mouse.reporting && !mouse.remote) return; // stream mode with reporting off: nothing counts
-  mouse.dx = saturate(mouse.dx + dx);
-  mouse.dy = saturate(mouse.dy - dy);
-  if (mouse.id != MOUSE_ID_STANDARD) mouse.dz = saturate(mouse.dz - wheel); // no wheel on a 3-byte mouse
+  S.mouse.buttons = buttons & (BUTTON_LEFT | BUTTON_RIGHT | BUTTON_MIDDLE);
+  if (!S.mouse.reporting && !S.mouse.remote) return; // stream mode with reporting off: nothing counts
+  S.mouse.dx = saturate(S.mouse.dx + dx);
+  S.mouse.dy = saturate(S.mouse.dy - dy);
+  if (S.mouse.id != MOUSE_ID_STANDARD) S.mouse.dz = saturate(S.mouse.dz - wheel); // no wheel on a 3-byte mouse
 }
 
-function commandInProgress(): bool { return mouse.argCmd != 0 || !mouse.replies.isEmpty(); }
+function commandInProgress(): bool { return S.mouse.argCmd != 0 || !S.mouse.replies.isEmpty(); }
 
 // Moves pending movement into the data queue as stream packets when streaming is allowed.
 export function mouseFlushStream(): void {
-  if (!mouse.reporting || mouse.remote || mouse.wrap || commandInProgress()) return;
+  if (!S.mouse.reporting || S.mouse.remote || S.mouse.wrap || commandInProgress()) return;
   for (let i: i32 = 0; i < MAX_PACKETS_PER_FLUSH; i++) {
-    if (mouse.dx == 0 && mouse.dy == 0 && mouse.dz == 0 && mouse.buttons == mouse.reported) return;
-    if (!sendPacket(mouse.data, mouse.scale21)) return;
+    if (S.mouse.dx == 0 && S.mouse.dy == 0 && S.mouse.dz == 0 && S.mouse.buttons == S.mouse.reported) return;
+    if (!sendPacket(S.mouse.data, S.mouse.scale21)) return;
   }
 }
 
@@ -274,7 +274,7 @@ function scale21(v: i32): i32 {
 
 // Builds one packet from the counters into `q` if it fits whole; consumes what it reports.
 function sendPacket(q: ByteFifo, scaled: bool): bool {
-  const m = mouse;
+  const m = S.mouse;
   const size: i32 = m.id == MOUSE_ID_STANDARD ? 3 : 4;
   if (q.free() < size) return false;
   const dx = clamp(m.dx, DELTA_MIN, DELTA_MAX);

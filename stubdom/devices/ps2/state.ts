@@ -1,6 +1,10 @@
-// All of the PS/2 device's mutable state, in one place (so it can be saved and restored as a
-// unit): the i8042 controller, the keyboard and the mouse. Behaviour lives in i8042.ts,
-// keyboard.ts, mouse.ts and typematic.ts; this file only holds fields and power-on values.
+// All of the PS/2 device's mutable state, in one object `S` (so it can be saved and restored as
+// a unit): the i8042 controller (S.ctl), the keyboard (S.kbd) and the mouse (S.mouse). Behaviour
+// lives in i8042.ts, keyboard.ts, mouse.ts and typematic.ts; this file only holds fields and
+// power-on values. Nothing here is a cache: every field is true state, except the few marked
+// "host-facing" (what the runtime was last told: IRQ levels, the armed timer — a restore must
+// re-assert them) and "scratch" (meaningless between calls). The scan-code tables
+// (scancodes.ts) are constants built at start-up, not state.
 import { ByteFifo } from "../../lib/fifo";
 
 // Queue sizes. A real MF2 keyboard buffers 16 bytes of key data; PS/2 mice keep a similar
@@ -9,6 +13,8 @@ export const KBD_QUEUE_SIZE: i32 = 16;
 export const MOUSE_QUEUE_SIZE: i32 = 16;
 export const REPLY_QUEUE_SIZE: i32 = 8;
 export const CTL_RAM_SIZE: i32 = 32;
+export const MAX_KEY_SEQUENCE: i32 = 8; // Pause: E1 14 77 E1 F0 14 F0 77
+export const KNOCK_RATES: i32 = 3;
 
 // Power-on values (the chip's, as QEMU's reset also uses them).
 export const CTR_POWER_ON: u8 = 0x03;     // keyboard and aux IRQs enabled, nothing disabled
@@ -32,7 +38,7 @@ export class ControllerState {
   timeout: bool = false; // status timeout: a byte sent to an absent aux device
   outport: u8 = OUTPORT_POWER_ON;
   xlatBreak: bool = false; // translation saw an F0 and sets bit 7 of the next byte
-  irqKbd: bool = false;  // current levels of IRQ pins 0 and 1
+  irqKbd: bool = false;  // host-facing: the levels last given to IRQ pins 0 and 1
   irqAux: bool = false;
   mousePresent: bool = true; // configuration: is a mouse plugged into the aux port
 }
@@ -47,10 +53,10 @@ export class KeyboardState {
   argCmd: u8 = 0;        // command waiting for its argument byte (0 = none)
   lastSent: u8 = 0;      // for resend (0xFE)
   overrun: bool = false; // an overrun code is queued and keys are being dropped
-  seq: StaticArray<u8> = new StaticArray<u8>(8); // one key event's bytes, before queueing
+  seq: StaticArray<u8> = new StaticArray<u8>(MAX_KEY_SEQUENCE); // scratch: one key event's bytes, before queueing
   repeatKey: i32 = 0;    // evdev code of the key being repeated (0 = none)
   repeatEnabled: bool = true; // configuration: typematic repeat on the virtual clock
-  repeatArmed: bool = false;  // the typematic timer is armed
+  repeatArmed: bool = false;  // host-facing: the typematic timer is armed
 }
 
 export class MouseState {
@@ -65,15 +71,18 @@ export class MouseState {
   rate: u8 = MOUSE_RATE_DEFAULT;
   resolution: u8 = MOUSE_RES_DEFAULT;
   id: u8 = 0;
-  rates: StaticArray<u8> = new StaticArray<u8>(3); // the last three sample rates (knock detection)
+  rates: StaticArray<u8> = new StaticArray<u8>(KNOCK_RATES); // the last three sample rates (knock detection)
   dx: i32 = 0;           // movement accumulated since the last packet (PS/2 sense: y up)
   dy: i32 = 0;
   dz: i32 = 0;           // wheel (PS/2 sense: positive = towards the user)
   buttons: u8 = 0;       // current buttons (bit 0 left, 1 right, 2 middle)
   reported: u8 = 0;      // buttons as last reported in a packet
-  packet: StaticArray<u8> = new StaticArray<u8>(4);
 }
 
-export const ctl = new ControllerState();
-export const kbd = new KeyboardState();
-export const mouse = new MouseState();
+export class Ps2State {
+  ctl: ControllerState = new ControllerState();
+  kbd: KeyboardState = new KeyboardState();
+  mouse: MouseState = new MouseState();
+}
+
+export const S = new Ps2State();

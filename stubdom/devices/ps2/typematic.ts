@@ -3,7 +3,7 @@
 // (both from the 0xF3 argument: bits 5–6 delay = (n+1) × 250 ms, bits 0–2 A and 3–4 B give a
 // period of (8 + A) × 2^B × 4.17 ms). One timer; the keyboard decides what is repeated.
 import { timer_arm, timer_cancel } from "../../lib/abi";
-import { kbd } from "./state";
+import { S } from "./state";
 
 export const TIMER_TYPEMATIC: i32 = 0;
 const DELAY_UNIT_NS: i32 = 250_000_000;
@@ -14,24 +14,24 @@ export function typematicPeriodNs(t: u8): i32 { return ((8 + (<i32>t & 7)) << ((
 
 // A key went down: (re)start the delay.
 export function typematicStart(t: u8): void {
-  if (!kbd.repeatEnabled) return;
+  if (!S.kbd.repeatEnabled) return;
   timer_arm(TIMER_TYPEMATIC, typematicDelayNs(t), 0);
-  kbd.repeatArmed = true;
+  S.kbd.repeatArmed = true;
 }
 
 // The held key was released, or the keyboard was reset.
 export function typematicStop(): void {
-  if (!kbd.repeatArmed) return;
+  if (!S.kbd.repeatArmed) return;
   timer_cancel(TIMER_TYPEMATIC);
-  kbd.repeatArmed = false;
+  S.kbd.repeatArmed = false;
 }
 
 // After a repeat was sent: the next one follows one period later.
 export function typematicNext(t: u8): void {
-  if (!kbd.repeatEnabled) return;
+  if (!S.kbd.repeatEnabled) return;
   timer_arm(TIMER_TYPEMATIC, typematicPeriodNs(t), 0);
-  kbd.repeatArmed = true;
+  S.kbd.repeatArmed = true;
 }
 
 // The timer fired (it is one-shot): nothing is armed until typematicNext.
-export function typematicFired(): void { kbd.repeatArmed = false; }
+export function typematicFired(): void { S.kbd.repeatArmed = false; }

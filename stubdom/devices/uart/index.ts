@@ -6,34 +6,28 @@
 // entry point that may have changed it (rx.ts).
 import { claim, SPACE_PORT, EVENT_CHR_RX, LOG_WARN } from "../../lib/abi";
 import { stagingString, STAGING_SIZE } from "../../lib/device";
-import { Config } from "../../lib/config";
+import { deviceConfig } from "../../lib/config";
 import { logError, logCounted, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
-import { UART_PORTS, TIMER_CHAR_TIMEOUT } from "./regs";
+import { UART_PORTS, COM1_BASE, TIMER_CHAR_TIMEOUT } from "./regs";
 import { readRegister, writeRegister } from "./registers";
 import { receiveByte, receiveDone, charTimeout, rxPowerOn, reportRxRoom } from "./rx";
 import { loopback, modemPowerOn } from "./modem";
 import { updateIrq } from "./irq";
 export { abi_version, dev_alloc } from "../../lib/device";
-import { sealHeap } from "../../lib/heap";
+import { sealAfter } from "../../lib/heap";
 
 const REGION_PORTS: i32 = 0;
 const CONFIG_KEYS: string[] = ["base"];
 
-// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
-export function dev_init(ptr: i32, len: i32): i32 {
-  const rc = init(ptr, len);
-  sealHeap();
-  return rc;
-}
+// Everything the device allocates, it allocates in init: the heap is sealed afterwards (heap.ts).
+export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
-  const cfg = Config.parse(stagingString(ptr, len));
-  if (cfg.error.length) { logError("uart: bad configuration: " + cfg.error); return 1; }
-  const unknown = cfg.unknownKey(CONFIG_KEYS);
-  if (unknown.length) { logError("uart: unknown configuration key '" + unknown + "' (known: base)"); return 1; }
-  const base = cfg.int("base", 0x3f8);
-  if (cfg.error.length) { logError("uart: bad configuration: " + cfg.error); return 1; }
+  const cfg = deviceConfig("uart", stagingString(ptr, len), CONFIG_KEYS);
+  if (cfg === null) return 1;
+  const base = cfg.int("base", COM1_BASE);
+  if (cfg.failed("uart")) return 1;
   if (base <= 0 || base > 0xfff8 || (base & 7) != 0) {
     logError("uart: base 0x" + base.toString(16) + " is not an 8-aligned I/O port below 0xFFF8");
     return 1;

@@ -11,7 +11,7 @@ import { irq_set } from "../../lib/abi";
 import { S } from "./state";
 import {
   IER_RDI, IER_THRI, IER_RLSI, IER_MSI, IIR_NO_INT, IIR_MSI, IIR_THRI, IIR_RDI, IIR_RLSI, IIR_CTI,
-  LSR_ERRORS, MSR_DELTAS,
+  LSR_ERRORS, MSR_DELTAS, IRQ_PIN_INTR,
 } from "./regs";
 import { rxAtTrigger } from "./rx";
 
@@ -32,5 +32,5 @@ export function updateIrq(): void {
   const level: i32 = pendingInterrupt() != IIR_NO_INT ? 1 : 0;
   if (level == S.irqLevel) return;
   S.irqLevel = level;
-  irq_set(0, level);
+  irq_set(IRQ_PIN_INTR, level);
 }

@@ -11,6 +11,8 @@ export const REG_LSR: i32 = 5;
 export const REG_MSR: i32 = 6;
 export const REG_SCR: i32 = 7;
 export const UART_PORTS: i32 = 8;
+export const COM1_BASE: i32 = 0x3f8; // the default base port
+export const IRQ_PIN_INTR: i32 = 0; // the UART's INTR output (the machine routes it: COM1 → ISA IRQ 4)
 
 // IER: only the low four bits exist (Linux's autoconfig checks IER reads back 0x0F, not more).
 export const IER_RDI: u8 = 0x01; // received data available (and character timeout)

@@ -1,10 +1,13 @@
 // All of the UART's state, in one place (a save/restore of the device is a copy of this object
-// and its FIFOs). Register behaviours live in the other files and act on `S`.
+// and its FIFOs). Register behaviours live in the other files and act on `S`. Nothing here is a
+// cache: every field is true state, except those marked "host-facing" (what the runtime was last
+// told — the IRQ level, the receive room, the armed timer: a restore must re-assert them) and
+// "scratch" (meaningless between calls).
 import { ByteFifo } from "../../lib/fifo";
-import { FIFO_SIZE, RESET_DIVISOR, LSR_THRE, LSR_TEMT } from "./regs";
+import { FIFO_SIZE, RESET_DIVISOR, LSR_THRE, LSR_TEMT, COM1_BASE } from "./regs";
 
 export class UartState {
-  base: i32 = 0x3f8; // configuration, not reset
+  base: i32 = COM1_BASE; // configuration, not reset
   divisor: u16 = RESET_DIVISOR;
   ier: u8 = 0;
   fcr: u8 = 0; // FCR_STORED bits only
@@ -19,10 +22,10 @@ export class UartState {
   tx: ByteFifo = new ByteFifo(FIFO_SIZE); // transmitter FIFO (drained at once, see tx.ts)
   thrPending: bool = false; // the THRE interrupt source (cleared by an IIR read that reports it)
   timeoutPending: bool = false; // character timeout (IIR 0x0C)
-  timerArmed: bool = false;
-  irqLevel: i32 = -1; // last level given to irq_set; -1 = never set
-  rxRoomReported: i32 = -1; // last room given to chr_rx_room; -1 = never reported
-  txStage: StaticArray<u8> = new StaticArray<u8>(1); // chr_send buffer: no allocation per byte
+  timerArmed: bool = false; // host-facing: the character-timeout timer is armed
+  irqLevel: i32 = -1; // host-facing: last level given to irq_set; -1 = never set
+  rxRoomReported: i32 = -1; // host-facing: last room given to chr_rx_room; -1 = never reported
+  txStage: StaticArray<u8> = new StaticArray<u8>(1); // scratch: chr_send buffer, no allocation per byte
 
   // Power-on values of the registers (the chip's, except the divisor: see regs.ts).
   resetRegisters(): void {
