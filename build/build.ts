@@ -72,7 +72,7 @@ function runBatch(jobs: Job[]): Promise<string[]> {
 
 export async function buildAll(opts: { force?: boolean; quiet?: boolean; only?: string[] } = {}): Promise<void> {
   process.chdir(root);
-  const shared = Math.max(newest(join(root, "stubdom/lib")), newest(join(root, "asconfig.json")), newest(join(root, "stubdom/abi")));
+  const shared = Math.max(newest(join(root, "stubdom/lib")), newest(join(root, "asconfig.json")), newest(join(root, "stubdom/abi")), newest(join(root, "build/export-globals.mjs")));
   const mods = listModules().filter((m) => !opts.only?.length || opts.only.includes(m.name));
   if (opts.only?.length && mods.length !== opts.only.length) throw new Error(`unknown module in ${opts.only.join(", ")}; known: ${listModules().map((m) => m.name).join(", ")}`);
   const started = Date.now();

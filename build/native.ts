@@ -16,6 +16,8 @@ import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { IMPORTS, EXPORTS, IMPORT_MODULE, type ImportName } from "../host/node/abi.ts";
 import { capabilities, loadAbi } from "./gen-abi.ts";
+import { createHash } from "node:crypto";
+import { globalTypes, GLOBAL_PREFIX } from "../host/node/snapshot-module.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(root, "build/out");
@@ -49,7 +51,11 @@ function freestanding(): string[] {
   return [...extra, "-ffreestanding", "-nostdinc", "-isystem", gccInclude(), "-I", join(CORE, "freestanding"), "-I", CORE];
 }
 
-export interface NativeModule { name: string; wasm: string; manifest: string; caps: number; imports: number; exports: Set<string>; fnv: number }
+export interface NativeModule {
+  name: string; wasm: string; manifest: string; caps: number; imports: number; exports: Set<string>; fnv: number;
+  /** snapshots: the .wasm's sha-256 (hex); its exported mutable globals' indices and types */
+  sha256: string; globals: Array<{ index: number; type: number }>;
+}
 
 function fnv32(b: Uint8Array): number {
   let h = 0x811c9dc5;
@@ -109,7 +115,10 @@ export function listNativeModules(dirs: string[] = [OUT, join(OUT, "fixtures")])
       const exports = new Set(WebAssembly.Module.exports(mod).map((e) => e.name));
       for (const [n, sig] of Object.entries(EXPORTS)) if (sig.required && !exports.has(n)) throw new Error(`${name}: required export ${n} missing`);
       if (!exports.has("memory")) throw new Error(`${name}: exports no memory`);
-      mods.push({ name, wasm, manifest, caps, imports, exports, fnv: fnv32(bytes) });
+      const types = globalTypes(bytes);
+      const globals = [...exports].filter((e) => e.startsWith(GLOBAL_PREFIX)).map((e) => Number(e.slice(GLOBAL_PREFIX.length)))
+        .sort((a, b) => a - b).map((index) => ({ index, type: types[index] ?? 0 }));
+      mods.push({ name, wasm, manifest, caps, imports, exports, fnv: fnv32(bytes), sha256: createHash("sha256").update(bytes).digest("hex"), globals });
     }
   }
   return mods;
@@ -142,6 +151,7 @@ export function devtab(mods: NativeModule[]): string {
     dev_timer: ["void", "void *i, uint32_t a", "i, a"],
     dev_event: ["void", "void *i, uint32_t a, uint32_t b, uint32_t c", "i, a, b, c"],
   };
+  const post = ["void", "void *i", "i"] as const;
   for (const m of mods) {
     const id = cIdent(m.name);
     out.push("", `static void ${id}_instantiate(void *i, struct Z_host_instance_t *h) { Z_${id}_instantiate(i, h); }`);
@@ -150,13 +160,21 @@ export function devtab(mods: NativeModule[]): string {
       if (!m.exports.has(e)) continue;
       out.push(`static ${ret} ${id}_${e}(${params}) { ${ret === "void" ? "" : "return "}Z_${id}Z_${e}(${args}); }`);
     }
+    if (m.exports.has("dev_post_load")) out.push(`static ${post[0]} ${id}_dev_post_load(${post[1]}) { Z_${id}Z_dev_post_load(${post[2]}); }`);
+    const sha = m.sha256.match(/../g)!.map((b) => `0x${b}`).join(",");
+    out.push(`static const uint8_t ${id}_sha256[32] = {${sha}};`);
+    out.push(`static const uint8_t ${id}_global_types[${Math.max(1, m.globals.length)}] = {${m.globals.map((g) => g.type).join(",") || "0"}};`);
+    out.push(`static void *${id}_global(void *i, uint32_t n) {`, "    switch (n) {");
+    m.globals.forEach((g, n) => out.push(`    case ${n}: return Z_${id}Z_${GLOBAL_PREFIX}${g.index}(i);`));
+    out.push("    default: return 0;", "    }", "}");
   }
   out.push("", "const struct core_module core_modules[] = {");
   for (const m of mods) {
     const id = cIdent(m.name);
     const f = (e: string): string => (m.exports.has(e) ? `${id}_${e}` : "0");
     out.push(`    {"${m.name}", 0x${m.caps.toString(16)}u, 0x${m.imports.toString(16)}u, sizeof(Z_${id}_instance_t), 0x${m.fnv.toString(16)}u, Z_${id}_init_module,`);
-    out.push(`     ${id}_instantiate, ${id}_memory, ${Object.keys(sig).map(f).join(", ")}},`);
+    out.push(`     ${id}_instantiate, ${id}_memory, ${Object.keys(sig).map(f).join(", ")},`);
+    out.push(`     ${f("dev_post_load")}, ${id}_sha256, ${m.globals.length}u, ${id}_global_types, ${id}_global},`);
   }
   if (!mods.length) out.push("    {0}");
   out.push("};", `const unsigned core_module_count = ${mods.length};`, "");
@@ -240,7 +258,7 @@ export function buildNative(log: (s: string) => void = console.log): NativeBuild
   const coreObjs = readdirSync(CORE).sort().filter((f) => /\.(c|S)$/.test(f))
     .map((f) => compileOwn(join(CORE, f), `core_${f.replace(/\.(c|S)$/, "")}`, true, log));
   const runtimeObjects = [...coreObjs, tabo, ...objs];
-  const posix = ["replay.c", "sim.c", "platform.c"].map((f) => compileOwn(join(POSIX, f), `posix_${f.slice(0, -2)}`, false, log));
+  const posix = ["replay.c", "replay_snap.c", "sim.c", "platform.c"].map((f) => compileOwn(join(POSIX, f), `posix_${f.slice(0, -2)}`, false, log));
   const replay = linkProgram(join(NATIVE, "stubdom-replay"), [...posix, ...runtimeObjects], log);
 
   const sizes = mods.map((m) => {

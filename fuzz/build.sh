@@ -12,7 +12,7 @@ mkdir -p "$OUT"
 engine=libfuzzer
 [ -n "${LIB_FUZZING_ENGINE:-}" ] && engine=oss-fuzz
 devices=("$@")
-[ ${#devices[@]} -eq 0 ] && devices=(e1000 ide vga ps2 uart pci cmos)
+[ ${#devices[@]} -eq 0 ] && devices=(e1000 ide vga ps2 uart pci cmos xenplatform)
 for d in "${devices[@]}"; do
   bin=$(npx --no-install tsx fuzz/build.ts --engine "$engine" "$d" | tail -n 1)
   cp "$bin" "$OUT/$d"

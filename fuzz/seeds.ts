@@ -6,6 +6,7 @@
 //   e1000: 0 BAR0 MMIO (128 KiB), 1 BAR1 I/O      ide: 0 1F0-1F7, 1 3F6, 2 170-177, 3 376, 4 BM
 //   vga: 0 3B0-3DF, 1 1CE-1D0, 2 A0000-BFFFF, 3 BAR2 MMIO   ps2: 0 60, 1 64   uart: 0 3F8-3FF
 //   cmos: 0 70-71, 1 72-73   pci: 0 CF9, 1 B004-B005, 2 AFE0-AFE3; functions 0 = 00:00.0, 1 = 00:01.0
+//   xenplatform: 0 10-1F (the unplug ports), 1 BAR0 I/O
 // Usage: tsx fuzz/seeds.ts (rewrites the seed-*.bin files and the dictionaries).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -191,6 +192,21 @@ function pciSeeds(): Record<string, FuzzInput> {
   return s;
 }
 
+// The unplug protocol as Linux's and Windows' PV drivers run it (magic, version, product, build,
+// magic again, mask), the driver log through 0x12 and BAR0 + 8, and the old SUSE/VMDP unplugs.
+function xenplatformSeeds(): Record<string, FuzzInput> {
+  const s: Record<string, FuzzInput> = {};
+  const text = (i: FuzzInput, sel: number, off: number, t: string): FuzzInput => { for (const c of t) i.write(sel, off, 1, c.charCodeAt(0)); return i; };
+  s.protocol = new FuzzInput().read(0, 0, 2).read(0, 2, 1).write(0, 2, 2, 1).write(0, 0, 4, 0x12345).read(0, 0, 2).write(0, 0, 2, 0x0003).read(0, 0, 2)
+    .write(0, 0, 2, 0x0004).read(0, 0, 1).read(0, 0, 4).read(0, 2, 2).reset().read(0, 0, 2);
+  s.log = text(text(new FuzzInput().read(0, 0, 2), 0, 2, "xen_platform: hello\n"), 1, 8, "bar log\n").burstWrite(0, 2, 1, 255, 0x61).write(0, 2, 1, 0x0a);
+  s.legacy = new FuzzInput().read(1, 0, 1).write(1, 0, 1, 1).write(1, 8, 1, 2).write(1, 8, 1, 1).write(1, 4, 4, 1).read(1, 4, 4);
+  const dump = new FuzzInput();
+  for (let r = 0; r < 0x40; r += 4) dump.cfgRead(0, r, 4);
+  s.config = dump.cfgWrite(0, 0x14, 4, 0xffffffff).cfgRead(0, 0x14, 4).cfgWrite(0, 0x04, 2, 0).read(1, 0, 1).cfgWrite(0, 0x04, 2, 1).read(1, 0, 1);
+  return s;
+}
+
 // --- dictionaries ------------------------------------------------------------------------------
 // Tokens a mutation may splice in: op bytes with their selectors and register offsets, and the
 // values a driver writes. libFuzzer/AFL++ dictionary syntax.
@@ -221,6 +237,10 @@ function dict(device: string): string[] {
     for (let o = 0; o < 8; o++) reg(`r${o}`, 0, o, 1);
   } else if (device === "cmos") {
     reg("idx", 0, 0, 1); reg("data", 0, 1, 1); reg("idx2", 1, 0, 1); reg("data2", 1, 1, 1);
+  } else if (device === "xenplatform") {
+    reg("magic", 0, 0, 2); reg("unplug", 0, 0, 2); reg("build", 0, 0, 4); reg("flags", 0, 0, 1); reg("version", 0, 2, 1); reg("product", 0, 2, 2);
+    reg("io_flags", 1, 0, 1); reg("io_suse", 1, 4, 1); reg("io_vmdp", 1, 8, 1);
+    for (const v of [0x49d2, 0xd249, 1, 2, 3, 4, 7, 8, 0x0a]) out.push(`v_${v.toString(16)}=${tok(le(v, 2))}`);
   } else if (device === "pci") {
     for (const r of [0x04, 0x10, 0x3c, 0x4c, 0x59, 0x5f, 0x60, 0x63, 0x69, 0x72, 0xb0]) out.push(`cfg_${r.toString(16)}=${tok([0x05, 0, r])}`);
     reg("rcr", 0, 0, 1); reg("pm1a_cnt", 1, 0, 2); reg("pm1a_cnt_hi", 1, 1, 1); reg("gpe0_sts", 2, 0, 2); reg("gpe0_en", 2, 2, 2);
@@ -229,7 +249,7 @@ function dict(device: string): string[] {
   return out;
 }
 
-export const SEEDS: Record<string, () => Record<string, FuzzInput>> = { e1000: e1000Seeds, ide: ideSeeds, vga: vgaSeeds, ps2: ps2Seeds, uart: uartSeeds, cmos: cmosSeeds, pci: pciSeeds };
+export const SEEDS: Record<string, () => Record<string, FuzzInput>> = { e1000: e1000Seeds, ide: ideSeeds, vga: vgaSeeds, ps2: ps2Seeds, uart: uartSeeds, cmos: cmosSeeds, pci: pciSeeds, xenplatform: xenplatformSeeds };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const [device, make] of Object.entries(SEEDS)) {

@@ -54,6 +54,7 @@ static const struct fz_device devices[] = {
      .dma_span = 0x10000, .events = {STUBDOM_EVENT_BLK_MEDIA}, .nevents = 1},
     {.name = "e1000", .config = "bdf=00:03.0,mac=52:54:00:12:34:56", .net = 1, .dma_span = 0x110000,
      .events = {STUBDOM_EVENT_NET_RX, STUBDOM_EVENT_NET_LINK}, .nevents = 2},
+    {.name = "xenplatform", .config = "bdf=00:02.0"},
 };
 
 static const struct fz_device *dev;

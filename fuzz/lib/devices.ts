@@ -33,7 +33,8 @@ export const DEVICES: Record<string, FuzzDevice> = {
     ],
   },
   e1000: { config: "bdf=00:03.0,mac=52:54:00:12:34:56", isaIrqs: [], net: true, dmaSpan: 0x110000, events: [EVENT.NET_RX, EVENT.NET_LINK] },
+  xenplatform: { config: "bdf=00:02.0", isaIrqs: [], dmaSpan: 0, events: [] },
 };
 
 /** Fuzzing priority (docs/fuzzing.md). */
-export const ORDER = ["e1000", "ide", "vga", "ps2", "uart", "pci", "cmos"];
+export const ORDER = ["e1000", "ide", "vga", "ps2", "uart", "pci", "cmos", "xenplatform"];

@@ -17,6 +17,7 @@ export const EXPORTS = {
   pci_cfg_write: { params: ["bdf","reg","size","value"], result: null, required: false },
   dev_timer: { params: ["id"], result: null, required: false },
   dev_event: { params: ["kind","ptr","arg"], result: null, required: false },
+  dev_post_load: { params: [], result: null, required: false },
 } as const satisfies Record<string, FnSig>;
 
 export const IMPORTS = {
@@ -49,8 +50,9 @@ export type Capability = (typeof IMPORTS)[ImportName]["capability"];
 
 export const LOG = {ERROR: 0, WARN: 1, INFO: 2, DEBUG: 3} as const;
 export const SPACE = {PORT: 0, MMIO: 1} as const;
-export const EVENT = {BLK_DONE: 1, NET_RX: 2, KEY: 3, MOUSE: 4, CHR_RX: 5, DISPLAY_REFRESH: 6, NET_LINK: 7, BLK_MEDIA: 8, ROM_IMAGE: 9} as const;
-export const PLATFORM = {RESET: 1, POWEROFF: 2, A20: 3, PAM: 4, PCI_LINK_ROUTE: 5} as const;
+export const EVENT = {BLK_DONE: 1, NET_RX: 2, KEY: 3, MOUSE: 4, CHR_RX: 5, DISPLAY_REFRESH: 6, NET_LINK: 7, BLK_MEDIA: 8, ROM_IMAGE: 9, UNPLUG: 10} as const;
+export const PLATFORM = {RESET: 1, POWEROFF: 2, A20: 3, PAM: 4, PCI_LINK_ROUTE: 5, UNPLUG: 6} as const;
+export const UNPLUG = {IDE_DISKS: 1, NICS: 2, AUX_IDE_DISKS: 4, NVME_DISKS: 8} as const;
 export const BLK_OP = {READ: 0, WRITE: 1, FLUSH: 2} as const;
 export const BLK_STATUS = {OK: 0, EIO: 1, RANGE: 2, RDONLY: 3, NOMEDIA: 4} as const;
 export const BLK_INFO = {SECTORS_LO: 0, SECTORS_HI: 1, SECTOR_SIZE: 2, FLAGS: 3} as const;

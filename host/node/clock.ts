@@ -31,6 +31,19 @@ export class VirtualClock {
     this.pending = this.pending.filter((p) => p.handle !== handle);
   }
 
+  /** A pending timer's deadline and arm order (snapshots), or null. */
+  info(handle: TimerHandle): { deadline: bigint; seq: number } | null {
+    const p = this.pending.find((x) => x.handle === handle);
+    return p ? { deadline: p.deadline, seq: p.seq } : null;
+  }
+
+  /** Restoring a snapshot: time continues from `ns`; pending timers keep their remaining time. */
+  setNow(ns: bigint): void {
+    const delta = ns - this.nowNs;
+    for (const p of this.pending) p.deadline += delta;
+    this.nowNs = ns;
+  }
+
   /** Deadline of the next timer, or null when none is armed. */
   nextDeadline(): bigint | null {
     let best: bigint | null = null;

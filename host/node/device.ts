@@ -4,6 +4,7 @@
 // unwinding into the runtime (containment, ARCHITECTURE.md §3).
 import { readFileSync, existsSync } from "node:fs";
 import { IMPORTS, IMPORT_MODULE, EXPORTS, ABI_VERSION, type ImportName } from "./abi.ts";
+import type { ModuleIdentity } from "./snapshot-module.ts";
 
 export interface Manifest {
   name: string;
@@ -27,6 +28,7 @@ export interface DeviceExports {
   pci_cfg_write?(bdf: number, reg: number, size: number, value: number): void;
   dev_timer?(id: number): void;
   dev_event?(kind: number, ptr: number, arg: number): void;
+  dev_post_load?(): void;
 }
 
 export function loadManifest(wasmPath: string): Manifest {
@@ -74,6 +76,11 @@ export class DeviceInstance {
   chrQueue: number[] = [];
   chrRoom = -1;
   chrPumpQueued = false;
+  /** For snapshots: the module's sha-256 and its exported mutable globals (snapshot-module.ts),
+   *  the display surface it published (null: none), block requests a backend still holds. */
+  identity: ModuleIdentity | null = null;
+  surface: { kind: number; width: number; height: number; stride: number; ptr: number } | null = null;
+  blkInflight = 0;
 
   constructor(
     readonly name: string,

@@ -12,6 +12,7 @@ import {
 import { RANGE_PORT, RANGE_MMIO, RANGE_PCI, type Hypervisor } from "./hypervisor.ts";
 import { EVENT, PLATFORM, BLK_INFO, BLK_FLAG, BLK_STATUS, BLK_OP, DMA, SURFACE } from "./abi.ts";
 import type { CharBackend, BlockBackend, NetBackend, DisplayBackend } from "./backends.ts";
+import { moduleIdentity } from "./snapshot-module.ts";
 
 /** Where one of a device's irq_set pins goes. */
 export type IrqRoute = { isa: number } | { intx: number; bdf?: number };
@@ -51,10 +52,11 @@ export class StubdomRuntime {
   readonly devices: DeviceInstance[] = [];
   readonly ranges = new RangeTable<DeviceInstance>();
   readonly failures: DeviceFailure[] = [];
-  private readonly pciOwners = new Map<number, DeviceInstance>();
-  private readonly specs = new Map<DeviceInstance, DeviceSpec>();
+  // pciOwners, specs, vram, setIrq, unclaim, mapRange, armTimer: also used by snapshot.ts
+  readonly pciOwners = new Map<number, DeviceInstance>();
+  readonly specs = new Map<DeviceInstance, DeviceSpec>();
   /** Regions a device declared as memory-backed (vram_map): region → module memory span. */
-  private readonly vram = new Map<DeviceInstance, Map<number, { ptr: number; len: number }>>();
+  readonly vram = new Map<DeviceInstance, Map<number, { ptr: number; len: number }>>();
   /** ISA IRQ line → devices/pins asserting it (ISA lines are OR-ed here; Xen keeps one level). */
   private readonly isaAsserted = new Map<number, Set<string>>();
   private readonly pciAsserted = new Map<string, Set<string>>();
@@ -79,6 +81,7 @@ export class StubdomRuntime {
     const mod = loadModule(spec.wasm);
     let dev!: DeviceInstance;
     dev = new DeviceInstance(spec.name, manifest, mod, this.importsFor(() => dev, spec), (f) => this.deviceFailed(dev, f));
+    dev.identity = moduleIdentity(spec.wasm, dev.exports);
     this.devices.push(dev);
     this.specs.set(dev, spec);
     this.subscribeBackends(dev, spec);
@@ -357,9 +360,18 @@ export class StubdomRuntime {
     }
   }
 
+  /** PLATFORM_UNPLUG (the Xen platform device's unplug port): EVENT_UNPLUG with the mask, after
+   *  the current call, to every other device whose manifest grants blk or net (runtime/core:
+   *  core_unplug). Each device decides which of the mask's UNPLUG_* bits concern it. */
+  private unplug(from: DeviceInstance, mask: number): void {
+    const to = this.devices.filter((d) => d !== from && d.manifest.capabilities.some((c) => c === "blk" || c === "net"));
+    this.log(from.name, 2, `unplug of emulated devices, mask 0x${(mask >>> 0).toString(16)}: delivered to ${to.map((d) => d.name).join(", ") || "no device"}`);
+    for (const d of to) this.defer(() => this.deliverEvent(d, EVENT.UNPLUG, null, mask, 0));
+  }
+
   // --- IRQ lines ---------------------------------------------------------------------------
 
-  private setIrq(dev: DeviceInstance, pin: number, level: number): void {
+  setIrq(dev: DeviceInstance, pin: number, level: number): void {
     const spec = this.specs.get(dev)!;
     const route = spec.irqs?.[pin] ?? (pin === 0 && dev.bdfs.length ? { intx: 0 } : undefined);
     level = level ? 1 : 0;
@@ -392,7 +404,7 @@ export class StubdomRuntime {
 
   // --- imports -----------------------------------------------------------------------------
 
-  private unclaim(dev: DeviceInstance, region: number): void {
+  unclaim(dev: DeviceInstance, region: number): void {
     const old = this.ranges.remove(dev, region);
     if (old) this.unmapRange(dev, old.region, old.space, old.base, old.len);
   }
@@ -402,10 +414,22 @@ export class StubdomRuntime {
     else this.hv.unmapIoRange(space === SPACE_PORT ? RANGE_PORT : RANGE_MMIO, base, base + len - 1);
   }
 
-  private mapRange(dev: DeviceInstance, region: number, space: number, base: number, len: number): void {
+  mapRange(dev: DeviceInstance, region: number, space: number, base: number, len: number): void {
     const v = space === SPACE_MMIO ? this.vram.get(dev)?.get(region) : undefined;
     if (v) this.hv.mapVram(base, Math.min(len, v.len), () => dev.memory().subarray(v.ptr, v.ptr + v.len));
     else this.hv.mapIoRange(space === SPACE_PORT ? RANGE_PORT : RANGE_MMIO, base, base + len - 1);
+  }
+
+  /** timer_arm: one-shot timer `id` of `dev`, `delay` ns from now (re-arming replaces). */
+  armTimer(dev: DeviceInstance, id: number, delay: bigint): void {
+    const old = dev.timers.get(id);
+    if (old !== undefined) this.hv.clock.cancel(old);
+    const h = this.hv.clock.schedule(delay, () => {
+      dev.timers.delete(id);
+      dev.call(() => `dev_timer ${id}`, undefined, (x) => x.dev_timer?.(id));
+      this.runDeferred();
+    });
+    dev.timers.set(id, h);
   }
 
   private importsFor(getDev: () => DeviceInstance, spec: DeviceSpec): ImportFns {
@@ -467,16 +491,7 @@ export class StubdomRuntime {
         return rt.hv.ram.write(u64(lo, hi), mem().subarray(ptr >>> 0, (ptr >>> 0) + (len >>> 0))) ? DMA.OK : DMA.FAULT;
       },
       timer_arm(id, nsLo, nsHi) {
-        const dev = getDev();
-        const old = dev.timers.get(id);
-        if (old !== undefined) rt.hv.clock.cancel(old);
-        const delay = (BigInt(nsHi >>> 0) << 32n) | BigInt(nsLo >>> 0);
-        const h = rt.hv.clock.schedule(delay, () => {
-          dev.timers.delete(id);
-          dev.call(() => `dev_timer ${id}`, undefined, (x) => x.dev_timer?.(id));
-          rt.runDeferred();
-        });
-        dev.timers.set(id, h);
+        rt.armTimer(getDev(), id, (BigInt(nsHi >>> 0) << 32n) | BigInt(nsLo >>> 0));
       },
       timer_cancel(id) {
         const dev = getDev();
@@ -499,6 +514,7 @@ export class StubdomRuntime {
           case PLATFORM.PCI_LINK_ROUTE:
             if (a >= 0 && a < 4) rt.hv.setPciLinkRoute(a, b >= 0 && b < 16 ? b : 0);
             break;
+          case PLATFORM.UNPLUG: rt.unplug(getDev(), a); break;
           default: rt.logOnce(`${name}:platform${kind}`, `${name}: unknown platform request ${kind}`);
         }
       },
@@ -536,7 +552,9 @@ export class StubdomRuntime {
         if (op === BLK_OP.WRITE && b.readOnly) { complete(BLK_STATUS.RDONLY); return 0; }
         const p = ptr >>> 0;
         const data = op === BLK_OP.WRITE ? mem().slice(p, p + bytes) : new Uint8Array(op === BLK_OP.READ ? bytes : 0);
+        dev.blkInflight++; // a snapshot waits for these (snapshot.ts)
         b.submit({ op, lba, sectors, data }, (s) => {
+          dev.blkInflight--;
           rt.defer(() => {
             // The device's memory may have grown: copy the read data in at completion time.
             if (s === BLK_STATUS.OK && op === BLK_OP.READ && !dev.failed) mem().set(data, p);
@@ -551,6 +569,8 @@ export class StubdomRuntime {
       },
       display_set_surface(kind, width, height, stride, ptr) {
         if (!spec.display) return;
+        const dev = getDev();
+        dev.surface = null;
         if (kind === 0) { spec.display.setSurface(null); return; }
         // The same checks as runtime/core (imports.c): a known kind, rows within the stride, the
         // whole span inside module memory; a refused surface is shown blank.
@@ -560,6 +580,7 @@ export class StubdomRuntime {
           : !inMem(ptr, bytes) ? "display surface outside module memory refused" : null;
         if (why) { rt.log(name, 0, why); spec.display.setSurface(null); return; }
         const p = ptr >>> 0;
+        dev.surface = { kind, width, height, stride, ptr: p };
         spec.display.setSurface({ kind, width, height, stride, pixels: () => mem().subarray(p, p + bytes) });
       },
       display_damage(x, y, w, h) {

@@ -33,7 +33,7 @@ export function fnv32(b: Uint8Array): string {
   return `0x${(h >>> 0).toString(16).padStart(8, "0")}`;
 }
 
-function routeText(r: IrqRoute | undefined): string {
+export function routeText(r: IrqRoute | undefined): string {
   if (!r) return "none";
   if ("isa" in r) return `isa:${r.isa}`;
   return `intx:${r.intx}${r.bdf !== undefined ? `@${hex(r.bdf)}` : ""}`;
@@ -80,6 +80,11 @@ export class TraceRecorder {
   effect(line: string): void {
     if (this.effects) this.effects.push(line);
     else this.lines.push(line);
+  }
+
+  /** Forgets the effects recorded so far for the current operation (the snapshot step's). */
+  dropEffects(): void {
+    if (this.effects) this.effects.length = 0;
   }
 
   /** Runs `fn` as one recorded operation: fills first, then the op line, then its effects. */
@@ -286,7 +291,8 @@ export function createTracedMachine(devices: TracedDeviceSpec[], opts: { sim?: X
   sim.attach(rt);
   trace.watchRuntime(rt);
   for (const d of devices) trace.addDevice(rt, { ...d, wasm: d.wasm ?? modulePath(d.module ?? d.name) });
-  return { sim, rt, guest: new Guest(sim), logs, trace, finish: () => trace.finish(rt) };
+  const m: TracedMachine = { sim, rt, guest: new Guest(sim), logs, trace, finish: () => trace.finish(m.rt) };
+  return m;
 }
 
 /**

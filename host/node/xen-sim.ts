@@ -73,6 +73,15 @@ export class XenSim implements Hypervisor {
     this.stub = stub;
   }
 
+  /** A device model restarted (restored from a snapshot): its new ioreq server has no ranges yet.
+   *  Guest RAM, IRQ levels and link routes stay, as Xen keeps them. */
+  newIoreqServer(): void {
+    this.ports.length = 0;
+    this.mmio.length = 0;
+    this.pci.clear();
+    this.vram.length = 0;
+  }
+
   // --- Hypervisor interface (what the device model calls) ------------------------------------
 
   mapIoRange(type: number, start: number, end: number): void {

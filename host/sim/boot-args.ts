@@ -10,6 +10,8 @@ export interface BootOptions {
   /** ISO image for the ATAPI CD-ROM on hdc (secondary master); an empty drive without it. */
   cdrom: string | null;
   ramMb: number;
+  /** Boot order for the CMOS bytes SeaBIOS reads (0x3D, 0x38), as xl's `boot=`: up to 3 of a/c/d/n; null = the cmos default. */
+  boot: string | null;
   bios: string | null;
   /** Stop (successfully) when the serial console or the BIOS log matches this. */
   until: RegExp | null;
@@ -41,6 +43,8 @@ export const BOOT_USAGE = `usage: stubdom boot [options]
   --disk FILE           raw disk image on IDE hda (written to by the guest)
   --cdrom FILE.iso      ISO image in the ATAPI CD-ROM on hdc
   --ram MB              guest RAM in MiB (default 128, 16..2048)
+  --boot ORDER          boot order as xl's boot=: up to three of c (disk), d (CD-ROM), n (network),
+                        a (floppy), e.g. d or dc (the CMOS bytes SeaBIOS reads; default cad)
   --bios FILE           BIOS image (default /usr/share/seabios/bios.bin)
   --until REGEX         stop as soon as the serial console or the BIOS log matches
   --bios-log            echo SeaBIOS's debug output (port 0x402) to stderr
@@ -59,7 +63,7 @@ export const BOOT_USAGE = `usage: stubdom boot [options]
   paced by the UART's receive room: echo 'uname -a' | stubdom boot`;
 
 export function parseBootArgs(argv: readonly string[]): BootOptions {
-  const o: BootOptions = { timeoutS: 0, screenshot: null, disk: null, cdrom: null, ramMb: 128, bios: null, until: null, biosLog: false, quiet: false, record: null, trace: null, vnc: null, webPort: null, kernel: null, initrd: null, append: "console=ttyS0" };
+  const o: BootOptions = { timeoutS: 0, screenshot: null, disk: null, cdrom: null, ramMb: 128, boot: null, bios: null, until: null, biosLog: false, quiet: false, record: null, trace: null, vnc: null, webPort: null, kernel: null, initrd: null, append: "console=ttyS0" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -79,6 +83,11 @@ export function parseBootArgs(argv: readonly string[]): BootOptions {
       case "--disk": o.disk = value(); break;
       case "--cdrom": o.cdrom = value(); break;
       case "--ram": o.ramMb = Math.floor(num(16, 2048)); break;
+      case "--boot": {
+        o.boot = value();
+        if (!/^[acdn]{1,3}$/.test(o.boot) || new Set(o.boot).size !== o.boot.length) throw new BootUsageError(`--boot ${o.boot}: want up to three different letters of a (floppy), c (disk), d (CD-ROM), n (network)`);
+        break;
+      }
       case "--bios": o.bios = value(); break;
       case "--until": {
         const raw = value();

@@ -72,6 +72,8 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   const ram = o.ramMb << 20;
   const { specs, missing } = defaultDevices({ serial, display, net: peer, ide: { units: [disk, undefined, cd], kinds: [disk ? "disk" : "none", "none", "cdrom", "none"] } }, ram);
   const present = new Set(specs.map((s) => s.name as DeviceName));
+  const cmos = specs.find((s) => s.name === "cmos");
+  if (o.boot && cmos) cmos.config = `${cmos.config ? `${cmos.config},` : ""}boot=${o.boot}`;
   for (const why of missing) say(`device missing: ${why}`);
   if (!present.has("pci")) throw new MissingDeviceError("cannot boot without the pci device (i440FX/PIIX3): build it first");
   if (o.screenshot && !present.has("vga")) throw new MissingDeviceError("--screenshot needs the vga device, which is not built");

@@ -39,12 +39,19 @@
 #define STUBDOM_EVENT_NET_LINK 7
 #define STUBDOM_EVENT_BLK_MEDIA 8
 #define STUBDOM_EVENT_ROM_IMAGE 9
+#define STUBDOM_EVENT_UNPLUG 10
 
 #define STUBDOM_PLATFORM_RESET 1
 #define STUBDOM_PLATFORM_POWEROFF 2
 #define STUBDOM_PLATFORM_A20 3
 #define STUBDOM_PLATFORM_PAM 4
 #define STUBDOM_PLATFORM_PCI_LINK_ROUTE 5
+#define STUBDOM_PLATFORM_UNPLUG 6
+
+#define STUBDOM_UNPLUG_IDE_DISKS 1
+#define STUBDOM_UNPLUG_NICS 2
+#define STUBDOM_UNPLUG_AUX_IDE_DISKS 4
+#define STUBDOM_UNPLUG_NVME_DISKS 8
 
 #define STUBDOM_BLK_OP_READ 0
 #define STUBDOM_BLK_OP_WRITE 1
@@ -83,6 +90,7 @@
 /*   void pci_cfg_write(int32_t bdf, int32_t reg, int32_t size, int32_t value);  (optional) */
 /*   void dev_timer(int32_t id);  (optional) */
 /*   void dev_event(int32_t kind, int32_t ptr, int32_t arg);  (optional) */
+/*   void dev_post_load(void);  (optional) */
 
 /* Imports the runtime grants, module "host", by capability: */
 /*   [log] void log(int32_t level, int32_t ptr, int32_t len); */

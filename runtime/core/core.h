@@ -122,6 +122,8 @@ struct core_device {
     bool chr_pump_queued;
     uint32_t chr_head, chr_len;
     uint8_t chr_queue[CORE_CHR_QUEUE];
+    /* the display surface it published (kind 0: none), for snapshots */
+    struct { uint32_t kind, width, height, stride, ptr; } surface;
 };
 
 /* What a device call was serving, formatted only when it traps. */
@@ -141,7 +143,7 @@ struct core_timer {
 };
 
 struct core_deferred {
-    int kind; /* blk completion */
+    int kind; /* EVENT_BLK_DONE (tag, status), EVENT_UNPLUG (tag = the mask), or a chr pump */
     struct core_device *dev;
     int32_t tag, status;
 };
@@ -267,6 +269,15 @@ void core_deliver_event(struct core *rt, struct core_device *dev, int kind, cons
                         uint32_t len, int32_t arg, int32_t arg2);
 /* Guest reset: every device back to power-on state. */
 void core_reset_all(struct core *rt);
+
+/* Snapshots of the whole device model (snapshot.c, docs/snapshot-format.md). save: the bytes
+ * needed (core_snapshot_size), then written into `buf`; -1 with `err` when a block request is in
+ * flight or `cap` is too small. load: checks everything against this runtime's devices first;
+ * -1 with `err` naming the cause and nothing changed, else 0 (dev_post_load has run). */
+size_t core_snapshot_size(struct core *rt);
+int core_snapshot_save(struct core *rt, uint8_t *buf, size_t cap, size_t *len, char *err, size_t errlen);
+int core_snapshot_load(struct core *rt, const uint8_t *buf, size_t len, char *err, size_t errlen);
+uint32_t core_crc32(const uint8_t *b, size_t n);
 
 /* A device's linear memory (for snapshots and the replay's final comparison). */
 uint8_t *core_device_memory(struct core_device *dev, uint32_t *len);

@@ -138,6 +138,7 @@ uint32_t core_call(struct core *rt, struct core_device *dev, int which, uint32_t
     case CALL_CFG_WRITE: if (m->pci_cfg_write) m->pci_cfg_write(x, a, b, c, d); break;
     case CALL_TIMER: if (m->dev_timer) m->dev_timer(x, a); break;
     case CALL_EVENT: if (m->dev_event) m->dev_event(x, a, b, c); break;
+    case CALL_POST_LOAD: if (m->dev_post_load) m->dev_post_load(x); break;
     default: break;
     }
     rt->trap_target = saved_target;

@@ -19,6 +19,25 @@ void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, 
     d->status = status;
 }
 
+/* PLATFORM_UNPLUG (the Xen platform device's unplug port): EVENT_UNPLUG with the mask, after the
+ * current call, to every other device whose module holds blk or net (host/node's unplug()). */
+void core_defer_unplug(struct core *rt, struct core_device *from, uint32_t mask)
+{
+    char names[160] = "";
+    size_t n = 0;
+    for (unsigned i = 0; i < CORE_MAX_DEVICES; i++) {
+        struct core_device *d = &rt->devices[i];
+        if (!d->in_use || d == from || !(d->mod->caps & (CORE_CAP_BLK | CORE_CAP_NET))) continue;
+        if (rt->ndeferred == CORE_MAX_DEFERRED) {
+            core_logf(rt, d->name, 0, "deferred queue full: unplug lost");
+            continue;
+        }
+        rt->deferred[rt->ndeferred++] = (struct core_deferred){.kind = STUBDOM_EVENT_UNPLUG, .dev = d, .tag = (int32_t)mask};
+        if (n < sizeof names) n += (size_t)core_snprintf(names + n, sizeof names - n, "%s%s", n ? ", " : "", d->name);
+    }
+    core_logf(rt, from->name, 2, "unplug of emulated devices, mask 0x%x: delivered to %s", mask, n ? names : "no device");
+}
+
 #define DEFERRED_CHR_PUMP (-1)
 
 void core_defer_chr_pump(struct core *rt, struct core_device *dev)

@@ -114,6 +114,7 @@ void Z_hostZ_platform(HOST, uint32_t kind, uint32_t a, uint32_t b)
     case STUBDOM_PLATFORM_PCI_LINK_ROUTE:
         if ((int32_t)a >= 0 && (int32_t)a < 4) rt->hv.set_pci_link_route(rt->hv.ctx, a, (int32_t)b >= 0 && (int32_t)b < 16 ? b : 0);
         break;
+    case STUBDOM_PLATFORM_UNPLUG: core_defer_unplug(rt, h->dev, a); break;
     default: core_logf_once(rt, 0, "%s: unknown platform request %d", h->dev->name, (int32_t)kind);
     }
 }
@@ -219,6 +220,7 @@ void Z_hostZ_display_set_surface(HOST, uint32_t kind, uint32_t width, uint32_t h
     need(h, CORE_CAP_DISPLAY);
     struct core_display_backend *d = h->dev->spec.display;
     if (!d) return;
+    memset(&h->dev->surface, 0, sizeof h->dev->surface);
     if (kind == STUBDOM_SURFACE_NONE) { d->set_surface(d->ctx, 0, 0, 0, 0, 0); return; }
     uint64_t bytes = (uint64_t)stride * height;
     const char *why = 0;
@@ -230,6 +232,8 @@ void Z_hostZ_display_set_surface(HOST, uint32_t kind, uint32_t width, uint32_t h
         d->set_surface(d->ctx, 0, 0, 0, 0, 0);
         return;
     }
+    h->dev->surface.kind = kind, h->dev->surface.width = width, h->dev->surface.height = height;
+    h->dev->surface.stride = stride, h->dev->surface.ptr = ptr;
     d->set_surface(d->ctx, (int)kind, width, height, stride, mem_at(h->dev, ptr));
 }
 

@@ -13,7 +13,7 @@
 /* export selector for core_call */
 enum {
     CALL_ABI_VERSION, CALL_ALLOC, CALL_INIT, CALL_RESET, CALL_READ, CALL_WRITE,
-    CALL_CFG_READ, CALL_CFG_WRITE, CALL_TIMER, CALL_EVENT,
+    CALL_CFG_READ, CALL_CFG_WRITE, CALL_TIMER, CALL_EVENT, CALL_POST_LOAD,
 };
 
 /* The runtime whose device is running (set around every device call; wasm_rt_trap needs it). */
@@ -58,6 +58,10 @@ void core_cancel_timers(struct core *rt, struct core_device *dev);
 int core_timer_arm(struct core *rt, struct core_device *dev, int32_t id, uint64_t delay);
 void core_timer_cancel(struct core *rt, struct core_device *dev, int32_t id);
 void core_defer_blk_done(struct core *rt, struct core_device *dev, int32_t tag, int32_t status);
+void core_defer_unplug(struct core *rt, struct core_device *from, uint32_t mask);
+
+/* snapshot.c: a device's IRQ routes as a trace's device record writes them (`-`, `isa:4,intx:0`) */
+void core_routes_text(const struct core_device *dev, char *buf, size_t size);
 
 /* true when [ptr, ptr+len) lies in the device's memory (host/node's inMem: ptr, len >= 0) */
 int core_in_mem(struct core_device *dev, int32_t ptr, int32_t len);

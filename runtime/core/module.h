@@ -47,7 +47,17 @@ struct core_module {
     void (*pci_cfg_write)(void *inst, uint32_t bdf, uint32_t reg, uint32_t size, uint32_t value);
     void (*dev_timer)(void *inst, uint32_t id);
     void (*dev_event)(void *inst, uint32_t kind, uint32_t a, uint32_t b);
+    /* snapshots (snapshot.c): optional dev_post_load; the .wasm's sha-256; its mutable globals
+     * (build/export-globals.mjs exports them as snapshot_global_<i>), each one's type
+     * (CORE_GLOBAL_*) and a pointer to it in an instance */
+    void (*dev_post_load)(void *inst);
+    const uint8_t *sha256;
+    uint32_t nglobals;
+    const uint8_t *global_types;
+    void *(*global)(void *inst, uint32_t n);
 };
+
+enum { CORE_GLOBAL_I32 = 0, CORE_GLOBAL_I64 = 1, CORE_GLOBAL_F32 = 2, CORE_GLOBAL_F64 = 3 };
 
 extern const struct core_module core_modules[];
 extern const unsigned core_module_count;

@@ -1,16 +1,19 @@
-/* runtime/posix/replay.c — `stubdom-replay [--check] [--quiet-log] TRACE`: replays a trace
+/* runtime/posix/replay.c — `stubdom-replay [--check] [--log] TRACE`: replays a trace
  * (docs/trace-format.md) recorded on V8 through runtime/core + the simulator in sim.c, and
  * writes the trace this runtime produces — the same guest operations with this runtime's read
  * results and effects — to stdout. With --check it instead compares line by line with TRACE and
  * exits 1 at the first difference (printed on stderr). --dump DIR writes each device's final
- * linear memory to DIR/<name>.mem; --log prints every device log line. Exit 2: unreadable trace
- * or setup error. */
+ * linear memory to DIR/<name>.mem; --log prints every device log line. At a `snapshot` record the
+ * device model is saved and restored into fresh devices (replay_snap.c): --save-snapshot FILE
+ * keeps our snapshot, --restore-snapshot FILE restores that one instead. Exit 2: unreadable trace,
+ * setup error or a refused snapshot. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "sim.h"
+#include "replay_snap.h"
 #include "../core/ioreq.h"
 #include "../core/abi.h"
 
@@ -284,15 +287,17 @@ static uint32_t fnv32(const uint8_t *b, uint64_t n)
 int main(int argc, char **argv)
 {
     int check = 0;
-    const char *path = 0, *dump = 0;
+    const char *path = 0, *dump = 0, *snap_in = 0, *snap_out = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--check")) check = 1;
         else if (!strcmp(argv[i], "--log")) verbose_log = 1;
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
+        else if (!strcmp(argv[i], "--restore-snapshot") && i + 1 < argc) snap_in = argv[++i];
+        else if (!strcmp(argv[i], "--save-snapshot") && i + 1 < argc) snap_out = argv[++i];
         else path = argv[i];
     }
     if (!path) {
-        fprintf(stderr, "usage: stubdom-replay [--check] [--log] [--dump DIR] TRACE\n");
+        fprintf(stderr, "usage: stubdom-replay [--check] [--log] [--dump DIR] [--save-snapshot FILE] [--restore-snapshot FILE] TRACE\n");
         return 2;
     }
     FILE *fp = fopen(path, "r");
@@ -500,6 +505,11 @@ int main(int argc, char **argv)
                                (int32_t)num(tok[3], line), (int32_t)num(tok[4], line));
             free(b);
             insert_at(mark, expect.lines[li]);
+        } else if (!strcmp(op, "snapshot")) {
+            char l[128];
+            replay_snapshot(&rt, &sim, ARENA_BYTES, snap_in, snap_out, l, sizeof l);
+            while (out.n > mark) free(out.lines[--out.n]); /* the step's backend output is not traced */
+            opf("%s", l);
         } else if (!strcmp(op, "end")) {
             put("end");
             for (unsigned i = 0; i < ndev; i++) {

@@ -92,17 +92,12 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
         return -1;
     }
 
-    char ram_mb[16] = "";
-    const char *m = dm_argv_value("-m");
-    if (m)
-        strlcpy(ram_mb, m, sizeof ram_mb);
+    const struct dm_machine *m = dm_machine();
     static struct backend_facts facts;
-    backends_connect(self, &facts);
-    const struct conf_var vars[] = {
-        { "ram_mb", ram_mb }, { "ide", facts.ide }, { "mac", facts.mac }, { "link", facts.link_up ? "up" : "down" },
-    };
-    printk("devices: guest %u, ram_mb=%s, %s, mac=%s%s\n", guest, ram_mb[0] ? ram_mb : "?", facts.ide,
-           facts.mac[0] ? facts.mac : "(no vif)", facts.mac[0] && !facts.link_up ? " (netfront not connected: link down)" : "");
+    backends_connect(self, m, &facts);
+    static struct conf_var vars[DEVICES_CONF_FACTS];
+    unsigned nv = devices_conf_facts(m, &facts, vars, ARRAY_SIZE(vars));
+    printk("devices: guest %u, ram_mb=%s, %s, %u NIC(s)\n", guest, m->ram_mb[0] ? m->ram_mb : "?", facts.ide, m->nnics);
 
     core_arena = mm_map_rest(&core_arena_len);
     if (!core_arena) {
@@ -114,7 +109,7 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
     static const struct core_options opts = { .on_failure = on_failure };
     core_init(&rt, &xen_core_hv, &xen_guest_ram, &opts, core_arena, core_arena_len);
 
-    int bad = devices_conf_each(conf, conf_len, vars, ARRAY_SIZE(vars), add_device, 0);
+    int bad = devices_conf_each(conf, conf_len, vars, nv, add_device, 0);
     if (bad < 0)
         return -1;
     printk("devices: %u running, %u refused; arena %lu of %lu KiB used\n", devices_ok, (unsigned)bad,

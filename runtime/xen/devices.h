@@ -1,6 +1,7 @@
 /* runtime/xen/devices.h — runtime/core inside the unikernel: the guest's device set from the
- * module's "devices" section (build/xen/devices.conf, devices_conf.h) filled in from xenstore
- * (RAM size from dm-argv, IDE units from our vbds, the MAC from the guest's vif), each device
+ * module's "devices" section (build/xen/devices.conf, devices_conf.h) filled in with the machine
+ * libxl's dm-argv describes (dm_argv.h: RAM, boot order, VGA, NICs, serial ports, PCI slots) and
+ * what the frontends found (IDE units from our vbds, each NIC's netfront), each device
  * given the backends its manifest's capabilities call for (backends.h), on the hypervisor of
  * core_hv.h. The display device's option ROM comes from the module's "vgabios" section, as the
  * ABI's EVENT_ROM_IMAGE. */

@@ -3,6 +3,15 @@
 #include "console.h"
 #include "lib.h"
 
+/* The value of fact `name`, NULL when the guest lacks it (absent or empty). */
+static const char *fact(const char *name, const struct conf_var *vars, unsigned nvars)
+{
+    for (unsigned i = 0; i < nvars; i++)
+        if (!strcmp(vars[i].name, name))
+            return vars[i].value && vars[i].value[0] ? vars[i].value : 0;
+    return 0;
+}
+
 /* Expands ${name} from vars; returns false when one is unknown or empty. */
 static bool expand(const char *in, char *out, size_t size, const struct conf_var *vars, unsigned nvars)
 {
@@ -103,11 +112,17 @@ int devices_conf_each(const uint8_t *conf, uint32_t len, const struct conf_var *
             nl++;
         char *next = *nl ? nl + 1 : nl;
         *nl = 0;
-        char *tok[4];
-        unsigned nt = split_words(line, tok, 4);
+        char *tok[6];
+        unsigned nt = split_words(line, tok, 6);
         line = next;
         if (!nt)
             continue;
+        if (!strcmp(tok[0], "if")) {   /* "if FACT NAME MODULE IRQS CONFIG" */
+            if (nt < 2 || !fact(tok[1], vars, nvars))
+                continue;
+            memmove(tok, tok + 2, sizeof tok[0] * 4);
+            nt -= 2;
+        }
         if (nt != 4) {
             printk("devices line %u: want NAME MODULE IRQS CONFIG\n", lineno);
             bad++;
@@ -127,4 +142,37 @@ int devices_conf_each(const uint8_t *conf, uint32_t len, const struct conf_var *
             bad++;
     }
     return bad;
+}
+
+unsigned devices_conf_facts(const struct dm_machine *m, const struct backend_facts *f, struct conf_var *v, unsigned max)
+{
+    static char vgamem[8], names[DM_MAX_NICS][4][12];
+    static const char *const coms[] = { "com2", "com3", "com4" };
+    unsigned n = 0;
+    if (max < DEVICES_CONF_FACTS)
+        return 0;
+    snprintf(vgamem, sizeof vgamem, "%u", m->vgamem_mb);
+    v[n++] = (struct conf_var){ "ram_mb", m->ram_mb };
+    v[n++] = (struct conf_var){ "cpus", m->cpus };
+    v[n++] = (struct conf_var){ "boot", m->boot };
+    v[n++] = (struct conf_var){ "acpi", m->acpi ? "on" : "off" };
+    v[n++] = (struct conf_var){ "ide", f->ide };
+    v[n++] = (struct conf_var){ "vga", m->vgamem_mb ? "yes" : "" };
+    v[n++] = (struct conf_var){ "vgamem_mb", m->vgamem_mb ? vgamem : "" };
+    v[n++] = (struct conf_var){ "vga_bdf", m->vgamem_mb ? m->vga_bdf : "" };
+    v[n++] = (struct conf_var){ "xenfv", m->xenfv ? "yes" : "" };
+    v[n++] = (struct conf_var){ "platform_bdf", m->xenfv ? m->platform_bdf : "" };
+    for (unsigned i = 0; i < 3; i++)
+        v[n++] = (struct conf_var){ coms[i], m->nserials > i + 1 ? "yes" : "" };
+    for (unsigned k = 0; k < DM_MAX_NICS; k++) {
+        bool has = k < m->nnics;
+        static const char *const suffix[] = { "", "_bdf", "_mac", "_link" };
+        const char *val[] = { has ? "yes" : "", has ? m->nics[k].bdf : "", has ? m->nics[k].mac : "",
+                              has ? (f->link_up[k] ? "up" : "down") : "" };
+        for (unsigned j = 0; j < 4; j++) {
+            snprintf(names[k][j], sizeof names[k][j], "nic%u%s", k, suffix[j]);
+            v[n++] = (struct conf_var){ names[k][j], val[j] };
+        }
+    }
+    return n;
 }

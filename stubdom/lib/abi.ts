@@ -20,12 +20,19 @@ export const EVENT_DISPLAY_REFRESH: i32 = 6;
 export const EVENT_NET_LINK: i32 = 7;
 export const EVENT_BLK_MEDIA: i32 = 8;
 export const EVENT_ROM_IMAGE: i32 = 9;
+export const EVENT_UNPLUG: i32 = 10;
 
 export const PLATFORM_RESET: i32 = 1;
 export const PLATFORM_POWEROFF: i32 = 2;
 export const PLATFORM_A20: i32 = 3;
 export const PLATFORM_PAM: i32 = 4;
 export const PLATFORM_PCI_LINK_ROUTE: i32 = 5;
+export const PLATFORM_UNPLUG: i32 = 6;
+
+export const UNPLUG_IDE_DISKS: i32 = 1;
+export const UNPLUG_NICS: i32 = 2;
+export const UNPLUG_AUX_IDE_DISKS: i32 = 4;
+export const UNPLUG_NVME_DISKS: i32 = 8;
 
 export const BLK_OP_READ: i32 = 0;
 export const BLK_OP_WRITE: i32 = 1;

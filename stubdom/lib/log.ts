@@ -135,6 +135,27 @@ export function logCounted(level: i32, template: string, value: u32 = 0): void {
   counted(level, "", template, value);
 }
 
+// A line of text the guest supplied (the Xen platform device's driver log port): the constant
+// `prefix`, then `len` bytes at `ptr` (printable ASCII kept, anything else '?', cut at the line's
+// end). Counted per prefix as logCounted is, but the first `shown` lines since the last reset are
+// all logged, later ones only at the milestones; the device's line budget bounds them all.
+export function logGuestText(level: i32, prefix: string, ptr: usize, len: i32, shown: u32): void {
+  const k = kindOf(prefix, level);
+  const n = unchecked(kindCount[k]) + 1;
+  if (n != 0) unchecked(kindCount[k] = n);
+  unchecked(kindValue[k] = <u32>len);
+  if (n > shown && !isMilestone(n)) return;
+  lineLen = 0;
+  putStr(prefix);
+  const m = min(len, LINE_MAX);
+  for (let i: i32 = 0; i < m; i++) {
+    const c = load<u8>(ptr + <usize>i);
+    putByte(c >= 0x20 && c < 0x7f ? c : 0x3f);
+  }
+  if (n == shown) putStr(" (further lines are counted)");
+  flush(level);
+}
+
 // How often `template` was counted since the last reset (tests and diagnostics).
 export function countOf(template: string): u32 {
   const key = changetype<usize>(template);

@@ -61,6 +61,7 @@ export class PciFunction {
   mapped: StaticArray<bool> = new StaticArray<bool>(7);
   irqLevel: bool = false;
   irqPin: i32 = 0; // the device's irq_set pin this function's INTx drives
+  removed: bool = false; // unplugged (remove()): gone from the bus for good
 
   constructor(public bdf: i32, vendor: u16, device: u16, classCode: u32, revision: u8) {
     this.set16(PCI_VENDOR_ID, vendor);
@@ -123,7 +124,18 @@ export class PciFunction {
     pci_register(this.bdf);
   }
 
+  // The function leaves the bus for good (Xen's emulated-device unplug: QEMU unparents the
+  // device): config cycles read all-ones, writes are dropped, its BARs are unclaimed, INTx is
+  // lowered. reset() does not bring it back.
+  remove(): void {
+    this.removed = true;
+    this.irqLevel = false;
+    this.updateIrq();
+    this.updateMappings();
+  }
+
   reset(): void {
+    if (this.removed) return;
     for (let i = 0; i < 256; i++) this.cfg[i] = this.resetImage[i];
     this.irqLevel = false;
     this.updateIrq();
@@ -133,12 +145,14 @@ export class PciFunction {
   // --- config cycles from the guest ------------------------------------------------------
 
   read(reg: i32, size: i32): i32 {
+    if (this.removed) return -1;
     if (size == 1) return <i32>this.get8(reg);
     if (size == 2) return <i32>this.get16(reg);
     return <i32>this.get32(reg);
   }
 
   write(reg: i32, size: i32, value: i32): void {
+    if (this.removed) return;
     const n = size == 1 ? 1 : size == 2 ? 2 : 4;
     let touched = false;
     for (let i = 0; i < n; i++) {
@@ -159,7 +173,7 @@ export class PciFunction {
   // --- state the device asks about -------------------------------------------------------
 
   command(): u16 { return this.get16(PCI_COMMAND); }
-  busMaster(): bool { return (this.command() & CMD_MASTER) != 0; }
+  busMaster(): bool { return !this.removed && (this.command() & CMD_MASTER) != 0; }
   barAddress(index: i32): u32 {
     const v = this.get32(index == 6 ? PCI_ROM : PCI_BAR0 + index * 4);
     return this.barKind[index] == BAR_IO ? v & 0xfffffffc : v & 0xfffffff0 & ~(this.barSize[index] - 1);
@@ -176,7 +190,7 @@ export class PciFunction {
     const st = this.get16(PCI_STATUS);
     this.set16(PCI_STATUS, this.irqLevel ? st | STATUS_INTX : st & ~STATUS_INTX);
     if (this.cfg[PCI_INT_PIN] == 0) return;
-    const out = this.irqLevel && (this.command() & CMD_INTX_DISABLE) == 0;
+    const out = this.irqLevel && !this.removed && (this.command() & CMD_INTX_DISABLE) == 0;
     irq_set(this.irqPin, out ? 1 : 0);
   }
 
@@ -188,7 +202,7 @@ export class PciFunction {
       if (kind == NO_BAR) continue;
       const size = this.barSize[i];
       const addr = this.barAddress(i);
-      let on = kind == BAR_IO ? (cmd & CMD_IO) != 0 : (cmd & CMD_MEM) != 0;
+      let on = !this.removed && (kind == BAR_IO ? (cmd & CMD_IO) != 0 : (cmd & CMD_MEM) != 0);
       if (i == 6) on = on && (this.get32(PCI_ROM) & 1) != 0;
       const last = <u64>addr + <u64>size - 1;
       if (addr == 0 || last >= (kind == BAR_IO ? <u64>0x10000 : <u64>0xffffffff)) on = false;

@@ -17,8 +17,8 @@ interface Platform {
   routes: Array<[number, number]>;
 }
 
-function platform(extra: Parameters<typeof createMachine>[0] = []): Platform {
-  const m = createMachine([{ name: "pci", config: "" }, ...extra]);
+function platform(extra: Parameters<typeof createMachine>[0] = [], config = ""): Platform {
+  const m = createMachine([{ name: "pci", config }, ...extra]);
   const routes: Array<[number, number]> = [];
   const orig = m.sim.setPciLinkRoute.bind(m.sim);
   m.sim.setPciLinkRoute = (link: number, irq: number) => { routes.push([link, irq]); orig(link, irq); };
@@ -32,11 +32,59 @@ function rejected(config: string): string {
 }
 
 describe("pci: configuration", () => {
-  it("takes no keys: unknown and malformed ones are rejected with a clear message", () => {
-    assert.match(rejected("ram=64"), /unknown configuration key 'ram' \(this device takes none\)/);
+  it("takes pm= only: unknown and malformed ones are rejected with a clear message", () => {
+    assert.match(rejected("ram=64"), /unknown configuration key 'ram' \(known: pm\)/);
     assert.match(rejected("garbage"), /malformed entry 'garbage'/);
+    assert.match(rejected("pm=maybe"), /bad boolean for pm: 'maybe'/);
     const { m } = platform();
     assert.equal(m.rt.failures.length, 0);
+  });
+});
+
+describe("pci: the PIIX4 power-management function 00:01.3 (pm=on, as QEMU's xenfv has it)", () => {
+  const PM = bdfOf(0, 1, 3);
+  it("8086:7113 rev 3, class 0x068000, status 0x0280, INTA, subsystem 1AF4:1100; absent without pm=on", () => {
+    const g = platform([], "pm=on").m.guest;
+    assert.equal(g.pciRead(PM, 0x00, 4) >>> 0, 0x71138086);
+    assert.equal(g.pciRead(PM, 0x08, 4) >>> 0, 0x06800003);
+    assert.equal(g.pciRead(PM, 0x06, 2), 0x0280);
+    assert.equal(g.pciRead(PM, 0x0e, 1), 0x00);
+    assert.equal(g.pciRead(PM, 0x3d, 1), 1);
+    assert.equal(g.pciRead(PM, 0x2c, 4) >>> 0, 0x11001af4);
+    assert.equal(g.pciRead(PM, 0x5b, 1), 0x02, "SMM marked as initialised (no SMM on Xen)");
+    assert.equal(g.pciRead(PM, 0x90, 2), 0xb101, "SMBus base of QEMU's pc machine");
+    assert.equal(g.pciRead(PM, 0xd2, 1), 0x09);
+    assert.equal(platform().m.guest.pciRead(PM, 0x00, 4) >>> 0, 0xffffffff);
+  });
+
+  it("hvmloader's writes stick (PMBA 0xB001, PMREGMISC 1, SMBus off) and claim no I/O; reset restores", () => {
+    const { m } = platform([], "pm=on");
+    const g = m.guest;
+    g.pciWrite(PM, 0x20, 2, 0);
+    g.pciWrite(PM, 0xd2, 2, 0);
+    g.pciWrite(PM, 0x3c, 2, 9);
+    g.pciWrite(PM, 0x40, 4, 0xb000 | 1);
+    g.pciWrite(PM, 0x80, 1, 1);
+    assert.equal(g.pciRead(PM, 0x40, 4) >>> 0, 0xb001);
+    assert.equal(g.pciRead(PM, 0x80, 1), 1);
+    assert.equal(g.pciRead(PM, 0xd2, 1), 0);
+    assert.equal(g.pciRead(PM, 0x3c, 1), 9);
+    assert.equal(g.pciRead(PM, 0x20, 4), 0, "no BAR4");
+    g.pciWrite(PM, 0x40, 4, 0xffffffff);
+    assert.equal(g.pciRead(PM, 0x40, 4) >>> 0, 0xffc1, "PMBA bits 15:6, bit 0 fixed");
+    assert.equal(g.inb(0xb000 + 0x10), 0xff, "nothing decodes at the PM base");
+    m.rt.resetAll();
+    assert.equal(g.pciRead(PM, 0x40, 4) >>> 0, 0x01);
+  });
+
+  it("Linux's bus-0 scan finds 00:01.3 after the PIIX3", () => {
+    const g = platform([], "pm=on").m.guest;
+    const found: string[] = [];
+    for (let fn = 0; fn < 8; fn++) {
+      const id = g.pciRead(bdfOf(0, 1, fn), 0x00, 4) >>> 0;
+      if ((id & 0xffff) !== 0xffff) found.push(`1.${fn} ${id.toString(16)}`);
+    }
+    assert.deepEqual(found, ["1.0 70008086", "1.3 71138086"]);
   });
 });
 

@@ -4,10 +4,10 @@
 //   bdf=00:03.0            PCI address (default 00:03.0)
 //   mac=52:54:00:12:34:56  the EEPROM's MAC address (default as shown)
 //   link=up|down           carrier at power-on (default up; later EVENT_NET_LINK)
-import { EVENT_NET_RX, EVENT_NET_LINK } from "../../lib/abi";
+import { EVENT_NET_RX, EVENT_NET_LINK, EVENT_UNPLUG, UNPLUG_NICS, LOG_INFO } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
 import { Config, parseBdf } from "../../lib/config";
-import { logError, resetLogBudget } from "../../lib/log";
+import { logError, logCounted, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
 import { eepromBuild, eepromResetShifter } from "./eeprom";
 import { phyReset } from "./phy";
@@ -100,6 +100,7 @@ export function dev_write(region: i32, offset: i32, size: i32, value: i32): void
 }
 
 export function dev_timer(id: i32): void {
+  if (pci().removed) return;
   if (id == TIMER_ITR) itrExpired();
   else if (id == TIMER_RDTR || id == TIMER_RADV) rxDelayExpired();
   else if (id == TIMER_TIDV || id == TIMER_TADV) txDelayExpired();
@@ -107,7 +108,18 @@ export function dev_timer(id: i32): void {
   else if (id == TIMER_TX_RESUME) txKick();
 }
 
+// Xen's emulated-device unplug (EVENT_UNPLUG with UNPLUG_NICS): the function leaves the bus for
+// good, as QEMU unparents it: no register, no DMA, no interrupt, frames from the wire dropped.
+function unplugged(kind: i32, mask: i32): bool {
+  if (kind == EVENT_UNPLUG && (mask & UNPLUG_NICS) != 0 && !pci().removed) {
+    pci().remove();
+    logCounted(LOG_INFO, "e1000: unplugged (Xen platform device): the PCI function is gone");
+  }
+  return pci().removed;
+}
+
 export function dev_event(kind: i32, a: i32, b: i32): void {
+  if (unplugged(kind, a)) return;
   if (kind == EVENT_NET_RX) {
     if (b > 0 && b <= 65536) rxFrame(<usize>a, b);
   } else if (kind == EVENT_NET_LINK) {

@@ -1,13 +1,14 @@
 // The PCI platform device module: i440FX host bridge at 00:00.0, PIIX3 ISA bridge at 00:01.0,
 // the reset control register at port 0xCF9, and the ACPI registers Xen leaves to the device
 // model (PM1a_CNT at 0xB004: guest power-off; GPE0 at 0xAFE0). 0xCF8/0xCFC themselves are Xen's:
-// config cycles arrive here already decoded (pci_cfg_read/pci_cfg_write). Takes no
-// configuration keys.
+// config cycles arrive here already decoded (pci_cfg_read/pci_cfg_write). Configuration:
+// `pm=on` adds the PIIX4 power-management function at 00:01.3 (piix4pm.ts; default off).
 import { claim, SPACE_PORT } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
 import { deviceConfig } from "../../lib/config";
 import { resetLogBudget } from "../../lib/log";
-import { S, HOST_BRIDGE_BDF, ISA_BRIDGE_BDF } from "./state";
+import { S, HOST_BRIDGE_BDF, ISA_BRIDGE_BDF, PM_BDF } from "./state";
+import { setUpPmFunction } from "./piix4pm";
 import { setUpHostBridge, hostBridgeWrite, hostBridgeReset } from "./i440fx";
 import { setUpIsaBridge, isaBridgeWrite, isaBridgeReset } from "./piix3";
 import { RCR_PORT, rcrRead, rcrWrite, rcrReset } from "./rcr";
@@ -23,9 +24,13 @@ const REGION_GPE0: i32 = 2;
 export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
-  if (deviceConfig("pci", stagingString(ptr, len), []) === null) return 1;
+  const cfg = deviceConfig("pci", stagingString(ptr, len), ["pm"]);
+  if (cfg === null) return 1;
+  S.pmPresent = cfg.bool("pm", false);
+  if (cfg.failed("pci")) return 1;
   setUpHostBridge();
   setUpIsaBridge();
+  if (S.pmPresent) setUpPmFunction();
   claim(REGION_RCR, SPACE_PORT, RCR_PORT, 0, 1);
   claim(REGION_PM1A_CNT, SPACE_PORT, PM1A_CNT_PORT, 0, PM1A_CNT_LEN);
   claim(REGION_GPE0, SPACE_PORT, GPE0_PORT, 0, GPE0_LEN);
@@ -36,6 +41,7 @@ export function dev_reset(): void {
   resetLogBudget();
   hostBridgeReset();
   isaBridgeReset();
+  if (S.pmPresent) S.pm.reset();
   rcrReset();
   acpiReset();
 }
@@ -43,12 +49,14 @@ export function dev_reset(): void {
 export function pci_cfg_read(bdf: i32, reg: i32, size: i32): i32 {
   if (bdf == HOST_BRIDGE_BDF) return S.host.read(reg, size);
   if (bdf == ISA_BRIDGE_BDF) return S.isa.read(reg, size);
+  if (bdf == PM_BDF && S.pmPresent) return S.pm.read(reg, size);
   return -1;
 }
 
 export function pci_cfg_write(bdf: i32, reg: i32, size: i32, value: i32): void {
   if (bdf == HOST_BRIDGE_BDF) hostBridgeWrite(reg, size, value);
   else if (bdf == ISA_BRIDGE_BDF) isaBridgeWrite(reg, size, value);
+  else if (bdf == PM_BDF && S.pmPresent) S.pm.write(reg, size, value);
 }
 
 // Each register answers for its own bytes only: the bytes of a wider access that fall past a
