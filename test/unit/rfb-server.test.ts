@@ -5,6 +5,10 @@
 // PS/2 device as scan codes and the pointer (with the wheel) as mouse packets; hostile clients
 // (oversized or unknown messages, too many connections) cut off without harm to the others.
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { makeVga, programBars, dispiOut, unblankLikeBochs, LFB, type Vga } from "./vga-guest.ts";
 import { createMachine } from "../../host/node/machine.ts";
 import { SurfaceBackend } from "../../host/display/surface-backend.ts";
@@ -208,5 +212,33 @@ describe("vnc server (RFB) on the development host", function () {
       assert.equal((await good.update())[0]!.w, 4, "the well-behaved client is still served");
       good.close();
     } finally { await s.done(); }
+  });
+
+  it("Debian's vncsnapshot (a stock RFB 3.3 viewer) takes the whole 1024x768 screen, in Raw and in zlib", async () => {
+    // vncsnapshot comes with test/xen/apt-packages.txt; missing, it fails here (spawn ENOENT), never skips
+    const { port, done } = await setup();
+    const dir = mkdtempSync(join(tmpdir(), "rfb-stock-"));
+    try {
+      for (const enc of ["raw", "zlib"]) {
+        const file = join(dir, `${enc}.jpg`);
+        const r = await new Promise<{ code: number | null; err: string }>((res, rej) => {
+          const c = spawn("vncsnapshot", ["-encodings", enc, "-quality", "90", `127.0.0.1::${port}`, file]);
+          let err = "";
+          c.stderr.on("data", (b: Buffer) => { err += b.toString(); });
+          c.on("error", rej);
+          c.on("close", (code) => res({ code, err }));
+        });
+        assert.equal(r.code, 0, `vncsnapshot -encodings ${enc}: ${r.err}`);
+        // the JPEG's frame header (SOF0/SOF2) holds the picture's height and width
+        const jpg = readFileSync(file);
+        let at = 2;
+        while (at + 9 < jpg.length && !(jpg[at] === 0xff && (jpg[at + 1] === 0xc0 || jpg[at + 1] === 0xc2))) at += 2 + jpg.readUInt16BE(at + 2);
+        assert.ok(at + 9 < jpg.length, `a JPEG frame header in ${enc}.jpg`);
+        assert.deepEqual([jpg.readUInt16BE(at + 7), jpg.readUInt16BE(at + 5)], [1024, 768], `${enc}: the whole screen`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await done();
+    }
   });
 });
