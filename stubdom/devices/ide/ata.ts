@@ -1,14 +1,15 @@
-// ATA commands, one function each (docs/devices/ide.md lists what each answers). Commands a drive
-// does not implement, and disk commands sent to the ATAPI drive, end with ABRT. The ATAPI drive
-// answers IDENTIFY DEVICE by setting its signature first and then aborting, which is how SeaBIOS,
-// Linux and Windows tell the two kinds apart.
+// ATA commands: the command register's gate and dispatch, then one function each
+// (docs/devices/ide.md lists what each answers). Which drive executes which command is a row of
+// commands.ts, checked once in issueCommand: commands a drive does not implement, and disk commands
+// sent to the ATAPI drive, end with ABRT there; the ATAPI drive answers IDENTIFY DEVICE by setting
+// its signature first and then aborting, which is how SeaBIOS, Linux and Windows tell the kinds apart.
 import {
-  Channel, Drive, drives, KIND_NONE, KIND_DISK, KIND_CDROM,
-  MODE_PIO_IN, MODE_PIO_OUT, MODE_DMA_IN, MODE_DMA_OUT, MODE_VERIFY,
+  Channel, Drive, channelDrive, KIND_NONE,
+  MODE_IDLE, MODE_PIO_IN, MODE_PIO_OUT, MODE_DMA_IN, MODE_DMA_OUT, MODE_VERIFY,
 } from "./state";
 import {
-  ST_DRDY, ST_DSC, SEL_LBA, ER_ABRT, ER_IDNF, ATA_SECTOR, PIO_MAX_MULTIPLE,
-  ATA_NOP, ATA_DEVICE_RESET, ATA_RECALIBRATE, ATA_READ_SECTORS, ATA_READ_SECTORS_NR, ATA_READ_SECTORS_EXT,
+  ST_BSY, ST_DRQ, SEL_LBA, ER_IDNF, ATA_SECTOR, PIO_MAX_MULTIPLE,
+  ATA_DEVICE_RESET, ATA_RECALIBRATE, ATA_READ_SECTORS, ATA_READ_SECTORS_NR, ATA_READ_SECTORS_EXT,
   ATA_READ_DMA_EXT, ATA_READ_NATIVE_MAX_EXT, ATA_READ_MULTIPLE_EXT, ATA_WRITE_SECTORS, ATA_WRITE_SECTORS_NR,
   ATA_WRITE_SECTORS_EXT, ATA_WRITE_DMA_EXT, ATA_WRITE_MULTIPLE_EXT, ATA_READ_VERIFY, ATA_READ_VERIFY_NR,
   ATA_READ_VERIFY_EXT, ATA_SEEK, ATA_EXEC_DIAGNOSTIC, ATA_INIT_DEV_PARAMS, ATA_PACKET, ATA_IDENTIFY_PACKET,
@@ -22,8 +23,9 @@ import { cmdDone, cmdAbort, cmdError } from "./finish";
 import { beginSectors, presentBuffer, awaitPacket, submitFlush } from "./transfer";
 import { buildIdentify, buildIdentifyPacket } from "./identify";
 import { postResetStatus, setSignature } from "./taskfile";
-import { raiseIrq } from "./irq";
+import { raiseIrq, lowerIrq } from "./irq";
 import { startPacket } from "./atapi";
+import { ataFlags, ataPermitted, ATA_WHILE_BUSY, ATA_CD_SIGNATURE } from "./commands";
 
 // --- addressing ---------------------------------------------------------------------------------
 
@@ -65,7 +67,6 @@ function putAddress(d: Drive, lba: u64, ext: bool): void {
 // --- sector transfers ----------------------------------------------------------------------------
 
 function sectorCommand(ch: Channel, d: Drive, ext: bool, mode: i32, block: i32): void {
-  if (d.kind != KIND_DISK) { cmdAbort(ch, d); return; }
   const lba = startLba(d, ext);
   const count = sectorCount(d, ext);
   if (lba == U64.MAX_VALUE || lba >= d.sectors || <u64>count > d.sectors - lba) { cmdError(ch, d, ER_IDNF); return; }
@@ -74,7 +75,7 @@ function sectorCommand(ch: Channel, d: Drive, ext: bool, mode: i32, block: i32):
 }
 
 function multipleCommand(ch: Channel, d: Drive, ext: bool, write: bool): void {
-  if (d.kind != KIND_DISK || d.multCount == 0) { cmdAbort(ch, d); return; }
+  if (d.multCount == 0) { cmdAbort(ch, d); return; }
   sectorCommand(ch, d, ext, write ? MODE_PIO_OUT : MODE_PIO_IN, d.multCount);
 }
 
@@ -87,40 +88,32 @@ function readVerify(ch: Channel, d: Drive, ext: bool): void { sectorCommand(ch, 
 // --- the rest --------------------------------------------------------------------------------------
 
 function identify(ch: Channel, d: Drive): void {
-  if (d.kind == KIND_CDROM) { setSignature(d); cmdAbort(ch, d); return; }
   buildIdentify(ch, d);
   presentBuffer(ch, d, ATA_SECTOR);
 }
 
 function identifyPacket(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_CDROM) { cmdAbort(ch, d); return; }
   buildIdentifyPacket(ch, d);
   presentBuffer(ch, d, ATA_SECTOR);
 }
 
 function packet(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_CDROM) { cmdAbort(ch, d); return; }
   if (!startPacket(ch, d)) { cmdAbort(ch, d); return; }
   awaitPacket(ch, d);
 }
 
 // DEVICE RESET (ATAPI): signature, status 0, no interrupt.
-function deviceReset(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_CDROM) { cmdAbort(ch, d); return; }
-  postResetStatus(d);
-}
+function deviceReset(ch: Channel, d: Drive): void { postResetStatus(d); }
 
 function executeDiagnostic(ch: Channel, d: Drive): void {
   for (let i = 0; i < 2; i++) {
-    const x = drives[(ch.index << 1) | i];
+    const x = channelDrive(ch, i);
     if (x.kind != KIND_NONE) postResetStatus(x);
   }
   raiseIrq(ch);
 }
 
-
 function initDeviceParams(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_DISK) { cmdAbort(ch, d); return; }
   const spt = <i32>d.nsect;
   if (spt == 0 || spt > 255) { cmdAbort(ch, d); return; }
   d.curHeads = <i32>(d.select & 0x0f) + 1;
@@ -130,7 +123,7 @@ function initDeviceParams(ch: Channel, d: Drive): void {
 
 function setMultiple(ch: Channel, d: Drive): void {
   const n = <i32>d.nsect;
-  if (d.kind != KIND_DISK || n > PIO_MAX_MULTIPLE || (n & (n - 1)) != 0) { cmdAbort(ch, d); return; }
+  if (n > PIO_MAX_MULTIPLE || (n & (n - 1)) != 0) { cmdAbort(ch, d); return; }
   d.multCount = n;
   cmdDone(ch, d);
 }
@@ -161,13 +154,11 @@ function setFeatures(ch: Channel, d: Drive): void {
 }
 
 function flushCache(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_DISK) { cmdAbort(ch, d); return; }
   ch.drive = d.unit;
   submitFlush(ch, d);
 }
 
 function seek(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_DISK) { cmdAbort(ch, d); return; }
   const lba = startLba(d, false);
   if (lba == U64.MAX_VALUE || lba >= d.sectors) { cmdError(ch, d, ER_IDNF); return; }
   cmdDone(ch, d);
@@ -181,19 +172,36 @@ function checkPowerMode(ch: Channel, d: Drive): void {
 }
 
 function readNativeMax(ch: Channel, d: Drive, ext: bool): void {
-  if (d.kind != KIND_DISK) { cmdAbort(ch, d); return; }
   const max = d.sectors - 1;
   if (!ext && max > 0x0fffffff) { putAddress(d, 0x0fffffff, false); } else putAddress(d, max, ext);
   cmdDone(ch, d);
 }
 
-function diskOnlyDone(ch: Channel, d: Drive): void {
-  if (d.kind != KIND_DISK) { cmdAbort(ch, d); return; }
-  cmdDone(ch, d);
+// --- gate and dispatch -----------------------------------------------------------------------------
+
+// A write to the command register. A drive that is not there does not answer; nor does one whose
+// channel buffer a backend request still owns; while BSY or DRQ only a command flagged
+// ATA_WHILE_BUSY (DEVICE RESET, to the ATAPI drive) is taken, and it drops the data phase.
+export function issueCommand(ch: Channel, d: Drive, cmd: u8): void {
+  if (d.kind == KIND_NONE || ch.inflight) return;
+  const flags = ataFlags(cmd);
+  const permitted = ataPermitted(d, flags);
+  const whileBusy = permitted && (flags & ATA_WHILE_BUSY) != 0;
+  if ((d.status & (ST_BSY | ST_DRQ)) != 0 && !whileBusy) return;
+  if (whileBusy) { ch.mode = MODE_IDLE; ch.dmaPending = false; ch.bufPos = 0; ch.bufEnd = 0; }
+  lowerIrq(ch);
+  d.error = 0;
+  if (!permitted) {
+    if ((flags & ATA_CD_SIGNATURE) != 0) setSignature(d);
+    cmdAbort(ch, d);
+    return;
+  }
+  executeCommand(ch, d, cmd);
 }
 
-export function executeCommand(ch: Channel, d: Drive, cmd: u8): void {
-  if ((cmd & 0xf0) == ATA_RECALIBRATE) { diskOnlyDone(ch, d); return; }
+// Runs a command the gate let through.
+function executeCommand(ch: Channel, d: Drive, cmd: u8): void {
+  if ((cmd & 0xf0) == ATA_RECALIBRATE) { cmdDone(ch, d); return; }
   switch (cmd) {
     case ATA_READ_SECTORS: case ATA_READ_SECTORS_NR: readSectors(ch, d, false); break;
     case ATA_READ_SECTORS_EXT: readSectors(ch, d, true); break;
@@ -224,8 +232,7 @@ export function executeCommand(ch: Channel, d: Drive, cmd: u8): void {
     case ATA_CHECK_POWER_MODE: checkPowerMode(ch, d); break;
     case ATA_READ_NATIVE_MAX: readNativeMax(ch, d, false); break;
     case ATA_READ_NATIVE_MAX_EXT: readNativeMax(ch, d, true); break;
-    case ATA_SECURITY_FREEZE: diskOnlyDone(ch, d); break;
-    case ATA_NOP: cmdAbort(ch, d); break; // NOP always ends with ABRT (ATA-6 8.17)
-    default: cmdAbort(ch, d); break;
+    case ATA_SECURITY_FREEZE: cmdDone(ch, d); break;
+    default: cmdAbort(ch, d); break; // not reached: commands.ts has no row for it
   }
 }

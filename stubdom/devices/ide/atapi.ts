@@ -1,12 +1,14 @@
 // ATAPI (MMC) packet commands of the CD-ROM, one function each: the reply is built in the channel
 // buffer and sent through transfer.ts (PIO with the byte-count limit, or DMA); reads go to the
 // backend in 2048-byte sectors. Sense handling: CHECK CONDITION sets key/ASC/ASCQ for REQUEST
-// SENSE; after a media change the next command not allowed through a unit attention gets NOT
-// READY / MEDIUM NOT PRESENT and the one after it UNIT ATTENTION / MEDIUM MAY HAVE CHANGED.
-// Anything not listed answers ILLEGAL REQUEST / INVALID COMMAND OPERATION CODE.
+// SENSE; after a media change the next command not allowed through a unit attention (commands.ts)
+// gets NOT READY / MEDIUM NOT PRESENT and the one after it UNIT ATTENTION / MEDIUM MAY HAVE
+// CHANGED; a command that needs a medium gets NOT READY without one. Both are checked once, in
+// executePacket, before the command's function runs. Anything not listed answers ILLEGAL REQUEST /
+// INVALID COMMAND OPERATION CODE.
 import { Channel, Drive, MODE_ATAPI_PIO_IN, MODE_ATAPI_DMA_IN } from "./state";
 import {
-  SCSI_TEST_UNIT_READY, SCSI_REQUEST_SENSE, SCSI_INQUIRY, SCSI_START_STOP_UNIT, SCSI_PREVENT_ALLOW,
+  ST_BSY, ST_DRDY, SCSI_TEST_UNIT_READY, SCSI_REQUEST_SENSE, SCSI_INQUIRY, SCSI_START_STOP_UNIT, SCSI_PREVENT_ALLOW,
   SCSI_READ_CAPACITY, SCSI_READ_10, SCSI_SEEK_10, SCSI_READ_TOC, SCSI_GET_CONFIGURATION,
   SCSI_GET_EVENT_STATUS, SCSI_READ_DISC_INFO, SCSI_MODE_SENSE_10, SCSI_READ_12, SCSI_SET_CD_SPEED,
   SCSI_MECHANISM_STATUS, SK_NOT_READY, SK_ILLEGAL_REQUEST, SK_UNIT_ATTENTION, ASC_INVALID_OPCODE,
@@ -16,6 +18,7 @@ import {
 } from "./regs";
 import { checkCondition, atapiGood, cmdAbort } from "./finish";
 import { atapiReply, beginSectors } from "./transfer";
+import { packetFlags, PKT_THROUGH_UNIT_ATTENTION, PKT_NEEDS_MEDIUM } from "./commands";
 import { put8, put16be, put32be, zero, putScsiString } from "./bytes";
 
 const FEATURES_DMA: u8 = 0x01;
@@ -45,10 +48,13 @@ function cdb32(ch: Channel, i: i32): u32 { return (<u32>cdb16(ch, i) << 16) | <u
 function illegal(ch: Channel, d: Drive, asc: u8): void { checkCondition(ch, d, SK_ILLEGAL_REQUEST, asc, 0); }
 function notReady(ch: Channel, d: Drive): void { checkCondition(ch, d, SK_NOT_READY, ASC_MEDIUM_NOT_PRESENT, 0); }
 
-// PIO with a zero byte-count limit cannot move data: an ATA-level abort (see finish.ts).
+// A reply built in the buffer, cut to the allocation length; nothing to send is good status at
+// once. PIO with a zero byte-count limit cannot move data: an ATA-level abort (see finish.ts).
 function reply(ch: Channel, d: Drive, len: i32, alloc: i32): void {
-  if (!ch.packetDma && ch.atapiLimit == 0 && min(len, alloc) > 0) { cmdAbort(ch, d); return; }
-  atapiReply(ch, d, len, alloc, ch.packetDma);
+  const n = min(len, alloc);
+  if (n <= 0) { atapiGood(ch, d); return; }
+  if (!ch.packetDma && ch.atapiLimit == 0) { cmdAbort(ch, d); return; }
+  atapiReply(ch, d, n, ch.packetDma);
 }
 
 function putMsf(b: StaticArray<u8>, at: i32, lba: u32): void {
@@ -66,11 +72,6 @@ function putAddr(b: StaticArray<u8>, at: i32, lba: u32, msf: bool): void {
 function capacity(d: Drive): u32 { return <u32>min(d.sectors, <u64>0xffffffff); }
 
 // --- commands ---------------------------------------------------------------------------------------
-
-function testUnitReady(ch: Channel, d: Drive): void {
-  if (!d.mediumPresent()) { notReady(ch, d); return; }
-  atapiGood(ch, d);
-}
 
 function requestSense(ch: Channel, d: Drive): void {
   const b = ch.buf;
@@ -101,14 +102,12 @@ function inquiry(ch: Channel, d: Drive): void {
 }
 
 function readCapacity(ch: Channel, d: Drive): void {
-  if (!d.mediumPresent()) { notReady(ch, d); return; }
   put32be(ch.buf, 0, capacity(d) - 1);
   put32be(ch.buf, 4, 2048);
   reply(ch, d, 8, 8);
 }
 
 function read(ch: Channel, d: Drive, lba: u32, count: u32): void {
-  if (!d.mediumPresent()) { notReady(ch, d); return; }
   if (<u64>lba >= d.sectors || <u64>lba + <u64>count > d.sectors) { illegal(ch, d, ASC_LBA_OUT_OF_RANGE); return; }
   if (count == 0) { atapiGood(ch, d); return; }
   if (!ch.packetDma && ch.atapiLimit == 0) { cmdAbort(ch, d); return; }
@@ -119,7 +118,6 @@ function read10(ch: Channel, d: Drive): void { read(ch, d, cdb32(ch, 2), <u32>cd
 function read12(ch: Channel, d: Drive): void { read(ch, d, cdb32(ch, 2), cdb32(ch, 6)); }
 
 function seek10(ch: Channel, d: Drive): void {
-  if (!d.mediumPresent()) { notReady(ch, d); return; }
   if (<u64>cdb32(ch, 2) >= d.sectors) { illegal(ch, d, ASC_LBA_OUT_OF_RANGE); return; }
   atapiGood(ch, d);
 }
@@ -174,7 +172,6 @@ function tocRaw(b: StaticArray<u8>, d: Drive, msf: bool): i32 {
 }
 
 function readToc(ch: Channel, d: Drive): void {
-  if (!d.mediumPresent()) { notReady(ch, d); return; }
   const msf = (cdb(ch, 1) & 2) != 0;
   let format = cdb(ch, 2) & 0x0f;
   if (format == 0) format = cdb(ch, 9) >> 6; // the old (SFF-8020) place of the format
@@ -358,19 +355,25 @@ function preventAllow(ch: Channel, d: Drive): void {
 
 // --- dispatch ---------------------------------------------------------------------------------
 
-function allowedThroughUnitAttention(op: i32): bool {
-  return op == SCSI_REQUEST_SENSE || op == SCSI_INQUIRY || op == SCSI_GET_CONFIGURATION || op == SCSI_GET_EVENT_STATUS;
+// The 12-byte command packet has arrived in the buffer (phase.ts): the drive is busy with it.
+export function packetReceived(ch: Channel, d: Drive): void {
+  for (let i = 0; i < 12; i++) ch.cdb[i] = ch.buf[i];
+  d.status = ST_BSY | ST_DRDY;
+  executePacket(ch, d);
 }
 
-export function executePacket(ch: Channel, d: Drive): void {
-  const op = cdb(ch, 0);
-  if (!allowedThroughUnitAttention(op) && d.changeState > 0 && d.mediumPresent()) {
+// The gate (the command's row in commands.ts), then the command.
+function executePacket(ch: Channel, d: Drive): void {
+  const op = <u8>cdb(ch, 0);
+  const flags = packetFlags(op);
+  if ((flags & PKT_THROUGH_UNIT_ATTENTION) == 0 && d.changeState > 0 && d.mediumPresent()) {
     if (d.changeState == 2) { d.changeState = 1; notReady(ch, d); }
     else { d.changeState = 0; checkCondition(ch, d, SK_UNIT_ATTENTION, ASC_MEDIUM_MAY_HAVE_CHANGED, 0); }
     return;
   }
-  switch (<u8>op) {
-    case SCSI_TEST_UNIT_READY: testUnitReady(ch, d); break;
+  if ((flags & PKT_NEEDS_MEDIUM) != 0 && !d.mediumPresent()) { notReady(ch, d); return; }
+  switch (op) {
+    case SCSI_TEST_UNIT_READY: atapiGood(ch, d); break;
     case SCSI_REQUEST_SENSE: requestSense(ch, d); break;
     case SCSI_INQUIRY: inquiry(ch, d); break;
     case SCSI_START_STOP_UNIT: startStopUnit(ch, d); break;

@@ -5,8 +5,7 @@
 // → INTERRUPT set, ACTIVE clear; longer → INTERRUPT and ACTIVE set; shorter → both clear, the
 // command ends without an interrupt; a master abort → ERROR set, ACTIVE clear, the drive aborts.
 import {
-  Channel, Drive, channels, bufPtr, drives, KIND_CDROM,
-  MODE_DMA_IN, MODE_DMA_OUT, MODE_ATAPI_DMA_IN, MODE_IDLE,
+  Channel, Drive, channelAt, bufPtr, transferDrive, MODE_DMA_IN, MODE_DMA_OUT, MODE_ATAPI_DMA_IN, MODE_IDLE,
 } from "./state";
 import {
   BM_CMD, BM_STATUS, BM_PRD, BM_CMD_START, BM_CMD_MASK, BM_CMD_WRITE_TO_MEM,
@@ -14,7 +13,8 @@ import {
 } from "./regs";
 import { prdRestart, prdTransfer, prdExhausted } from "./prd";
 import { readNextChunk, writeChunk } from "./transfer";
-import { cmdDone, cmdAbort, atapiGood } from "./finish";
+import { cmdAbort } from "./finish";
+import { phaseEnded } from "./phase";
 import { busMasterEnabled, noteMasterAbort } from "./pcifn";
 import { guestError } from "../../lib/log";
 
@@ -71,7 +71,7 @@ export function bmRead(offset: i32, size: i32): i32 {
   let v: i32 = 0;
   for (let i = 0; i < size && i < 4; i++) {
     const o = (offset + i) & 15;
-    v |= readByte(channels[o >> 3], o & 7) << (8 * i);
+    v |= readByte(channelAt(o >> 3), o & 7) << (8 * i);
   }
   return v;
 }
@@ -79,7 +79,7 @@ export function bmRead(offset: i32, size: i32): i32 {
 export function bmWrite(offset: i32, size: i32, value: i32): void {
   for (let i = 0; i < size && i < 4; i++) {
     const o = (offset + i) & 15;
-    writeByte(channels[o >> 3], o & 7, <u8>(value >>> (8 * i)));
+    writeByte(channelAt(o >> 3), o & 7, <u8>(value >>> (8 * i)));
   }
 }
 
@@ -100,7 +100,7 @@ export function kickDma(ch: Channel): void {
     guestError("ide: DMA started with PCI bus mastering disabled; waiting");
     return;
   }
-  const d = drives[ch.drive];
+  const d = transferDrive(ch);
   if (ch.mode == MODE_DMA_IN || ch.mode == MODE_ATAPI_DMA_IN) {
     if (!ch.bufFilled) return;
     ch.bufFilled = false;
@@ -138,7 +138,7 @@ export function dmaChunkDone(ch: Channel, d: Drive): void {
 function dmaFinished(ch: Channel, d: Drive): void {
   // ACTIVE stays set when the PRDs describe more than the transfer.
   if (prdExhausted(ch)) ch.bmStatus &= ~BM_ST_ACTIVE;
-  if (d.kind == KIND_CDROM) atapiGood(ch, d); else cmdDone(ch, d);
+  phaseEnded(ch, d);
 }
 
 function shortTable(ch: Channel, d: Drive): void {

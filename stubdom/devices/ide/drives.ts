@@ -2,7 +2,7 @@
 // read-only state at start-up, the power-on settings, and media changes of a CD-ROM (the backend's
 // EVENT_BLK_MEDIA, and what it means for sense data and GET EVENT STATUS NOTIFICATION).
 import { blk_info, BLK_INFO_SECTORS_LO, BLK_INFO_SECTORS_HI, BLK_INFO_SECTOR_SIZE, BLK_INFO_FLAGS, BLK_FLAG_PRESENT, BLK_FLAG_READONLY } from "../../lib/abi";
-import { Drive, drives, KIND_NONE, KIND_DISK, KIND_CDROM } from "./state";
+import { Drive, driveAt, KIND_NONE, KIND_DISK, KIND_CDROM } from "./state";
 import { ATA_SECTOR, CD_SECTOR, MEC_NEW_MEDIA, MEC_MEDIA_REMOVAL } from "./regs";
 
 const MAX_CHS_CYLS: u64 = 16383;
@@ -15,7 +15,7 @@ function backendSectors(unit: i32): u64 {
 
 // Sets up unit `unit` as `kind`; returns "" or the reason the configuration cannot work.
 export function driveInit(unit: i32, kind: i32): string {
-  const d = drives[unit];
+  const d = driveAt(unit);
   d.unit = unit;
   d.kind = kind;
   if (kind == KIND_NONE) return "";
@@ -61,7 +61,7 @@ export function drivePowerOn(d: Drive): void {
 
 // The backend's medium changed (inserted, removed or swapped).
 export function mediaChanged(unit: i32): void {
-  const d = drives[unit & 3];
+  const d = driveAt(unit);
   if (d.kind != KIND_CDROM) return;
   const flags = blk_info(d.unit, BLK_INFO_FLAGS);
   const present = (flags & BLK_FLAG_PRESENT) != 0 && blk_info(d.unit, BLK_INFO_SECTOR_SIZE) == CD_SECTOR;

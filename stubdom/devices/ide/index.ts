@@ -11,12 +11,12 @@
 // Block backend unit n serves drive n (blk_info/blk_submit unit numbers = the same 0–3). A disk
 // needs a present medium with 512-byte sectors; a cdrom takes 2048-byte sectors and may be empty.
 // IRQ pins: 0 = primary channel (route to ISA 14), 1 = secondary channel (route to ISA 15).
-import { EVENT_BLK_DONE, EVENT_BLK_MEDIA } from "../../lib/abi";
+import { EVENT_BLK_DONE, EVENT_BLK_MEDIA, EVENT_UNPLUG } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
 import { Config, parseBdf } from "../../lib/config";
 import { logError, resetLogBudget } from "../../lib/log";
 export { abi_version, dev_alloc } from "../../lib/device";
-import { channels, drives, KIND_NONE, KIND_DISK, KIND_CDROM } from "./state";
+import { channelAt, driveAt, KIND_NONE, KIND_DISK, KIND_CDROM } from "./state";
 import { REGION_CMD0, REGION_CTRL0, REGION_CMD1, REGION_CTRL1, REGION_BM } from "./regs";
 import { cmdRead, cmdWrite, altStatusRead, devctlWrite, channelReset } from "./taskfile";
 import { bmRead, bmWrite, bmReset, kickDma } from "./busmaster";
@@ -24,6 +24,7 @@ import { pciInit, pciRead, pciWrite, pciReset } from "./pcifn";
 import { blkDone } from "./transfer";
 import { driveInit, drivePowerOn, mediaChanged } from "./drives";
 import { resetIrq } from "./irq";
+import { unplugDisks } from "./unplug";
 import { sealHeap } from "../../lib/heap";
 
 const UNIT_KEYS: string[] = ["hda", "hdb", "hdc", "hdd"];
@@ -58,7 +59,7 @@ function init(ptr: i32, len: i32): i32 {
     const why = driveInit(u, kind);
     if (why.length) { logError(UNIT_KEYS[u] + "=" + v + ": " + why); return 1; }
   }
-  for (let i = 0; i < 2; i++) channels[i].index = i;
+  for (let i = 0; i < 2; i++) channelAt(i).index = i;
   pciInit(bdf, decode);
   dev_reset();
   return 0;
@@ -66,9 +67,9 @@ function init(ptr: i32, len: i32): i32 {
 
 export function dev_reset(): void {
   resetLogBudget();
-  for (let u = 0; u < 4; u++) drivePowerOn(drives[u]);
+  for (let u = 0; u < 4; u++) drivePowerOn(driveAt(u));
   for (let i = 0; i < 2; i++) {
-    const ch = channels[i];
+    const ch = channelAt(i);
     bmReset(ch);
     channelReset(ch);
     resetIrq(ch);
@@ -78,10 +79,10 @@ export function dev_reset(): void {
 
 export function dev_read(region: i32, offset: i32, size: i32): i32 {
   switch (region) {
-    case REGION_CMD0: return cmdRead(channels[0], offset & 7, size);
-    case REGION_CMD1: return cmdRead(channels[1], offset & 7, size);
-    case REGION_CTRL0: return altStatusRead(channels[0]);
-    case REGION_CTRL1: return altStatusRead(channels[1]);
+    case REGION_CMD0: return cmdRead(channelAt(0), offset & 7, size);
+    case REGION_CMD1: return cmdRead(channelAt(1), offset & 7, size);
+    case REGION_CTRL0: return altStatusRead(channelAt(0));
+    case REGION_CTRL1: return altStatusRead(channelAt(1));
     case REGION_BM: return bmRead(offset & 15, size);
   }
   return -1;
@@ -89,10 +90,10 @@ export function dev_read(region: i32, offset: i32, size: i32): i32 {
 
 export function dev_write(region: i32, offset: i32, size: i32, value: i32): void {
   switch (region) {
-    case REGION_CMD0: cmdWrite(channels[0], offset & 7, size, value); break;
-    case REGION_CMD1: cmdWrite(channels[1], offset & 7, size, value); break;
-    case REGION_CTRL0: devctlWrite(channels[0], <u8>value); break;
-    case REGION_CTRL1: devctlWrite(channels[1], <u8>value); break;
+    case REGION_CMD0: cmdWrite(channelAt(0), offset & 7, size, value); break;
+    case REGION_CMD1: cmdWrite(channelAt(1), offset & 7, size, value); break;
+    case REGION_CTRL0: devctlWrite(channelAt(0), <u8>value); break;
+    case REGION_CTRL1: devctlWrite(channelAt(1), <u8>value); break;
     case REGION_BM: bmWrite(offset & 15, size, value); break;
   }
 }
@@ -102,11 +103,12 @@ export function pci_cfg_read(bdf: i32, reg: i32, size: i32): i32 { return pciRea
 export function pci_cfg_write(bdf: i32, reg: i32, size: i32, value: i32): void {
   pciWrite(reg, size, value);
   // Bus mastering may just have been enabled for a transfer that was waiting for it.
-  kickDma(channels[0]);
-  kickDma(channels[1]);
+  kickDma(channelAt(0));
+  kickDma(channelAt(1));
 }
 
 export function dev_event(kind: i32, a: i32, b: i32): void {
   if (kind == EVENT_BLK_DONE) blkDone(a, b);
   else if (kind == EVENT_BLK_MEDIA) mediaChanged(a);
+  else if (kind == EVENT_UNPLUG) unplugDisks(a);
 }

@@ -7,7 +7,7 @@
 // guest started without firmware.
 import { claim, unclaim, SPACE_PORT } from "../../lib/abi";
 import { PciFunction, BAR_IO, CMD_IO, PCI_COMMAND, STATUS_DEVSEL_MEDIUM, STATUS_FAST_B2B } from "../../lib/pci";
-import { channels } from "./state";
+import { S, channelAt } from "./state";
 import { REGION_CMD0, REGION_CTRL0, REGION_CMD1, REGION_CTRL1, REGION_BM, CMD_BASE0, CTRL_PORT0, CMD_BASE1, CTRL_PORT1 } from "./regs";
 
 export const PIIX_VENDOR: u16 = 0x8086;
@@ -18,8 +18,6 @@ export const IDETIM_SECONDARY: i32 = 0x42;
 export const SIDETIM: i32 = 0x44;
 export const IDETIM_DECODE: u16 = 0x8000;
 const STATUS_RECEIVED_MASTER_ABORT: u16 = 0x2000;
-
-let fn: PciFunction | null = null;
 
 export function pciInit(bdf: i32, decodeOn: bool): void {
   const f = new PciFunction(bdf, PIIX_VENDOR, PIIX3_IDE_DEVICE, PIIX_IDE_CLASS, 0);
@@ -34,10 +32,10 @@ export function pciInit(bdf: i32, decodeOn: bool): void {
     f.set16(PCI_COMMAND, CMD_IO);
   }
   f.register();
-  fn = f;
+  S.pci = f;
 }
 
-function pci(): PciFunction { return fn!; }
+function pci(): PciFunction { return S.pci!; }
 
 export function pciRead(reg: i32, size: i32): i32 { return pci().read(reg, size); }
 
@@ -61,7 +59,7 @@ export function updateDecode(): void {
   const f = pci();
   const io = (f.command() & CMD_IO) != 0;
   for (let i = 0; i < 2; i++) {
-    const ch = channels[i];
+    const ch = channelAt(i);
     const on = io && (f.get16(i == 0 ? IDETIM_PRIMARY : IDETIM_SECONDARY) & IDETIM_DECODE) != 0;
     if (on == ch.decoding) continue;
     ch.decoding = on;

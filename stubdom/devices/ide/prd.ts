@@ -8,12 +8,11 @@
 // logged once.
 import { dma_read, dma_write, DMA_OK } from "../../lib/abi";
 import { guestError } from "../../lib/log";
-import { Channel } from "./state";
+import { Channel, S } from "./state";
 
 const PRD_EOT: u32 = 0x80000000;
 const TABLE_SPAN: u32 = 0x10000;
 const MAX_STEPS: i32 = 8192 * 2 + 0x20000; // entries + bytes: a hard stop for the loop below
-let crossLogged = false;
 
 // Entries the current table may hold before it would cross its 64 KiB boundary.
 function maxEntries(ch: Channel): i32 { return <i32>((TABLE_SPAN - (ch.prdBase & 0xffff)) >> 3); }
@@ -44,8 +43,8 @@ function loadEntry(ch: Channel): bool {
   ch.prdAddr = addr & 0xfffffffe;
   ch.prdLeft = count;
   ch.prdLast = (ctl & PRD_EOT) != 0;
-  if (!crossLogged && (<u64>(ch.prdAddr & 0xffff) + <u64>count) > 0x10000) {
-    crossLogged = true;
+  if (!S.prdCrossLogged && (<u64>(ch.prdAddr & 0xffff) + <u64>count) > 0x10000) {
+    S.prdCrossLogged = true;
     guestError("ide: PRD region crosses a 64 KiB boundary");
   }
   return true;

@@ -1,6 +1,9 @@
-// All of the controller's state, in one place: four drives (units 0–3 = primary master/slave,
-// secondary master/slave) and two channels with their transfer engine, bus-master registers and
-// PRD walker position. Everything is allocated once at start-up; nothing is allocated per access.
+// All of the controller's state, in one place (`S`, an IdeState): four drives (units 0–3 = primary
+// master/slave, secondary master/slave), two channels with their transfer engine, bus-master
+// registers and PRD walker position, and the PCI function. A save/restore of the device is a copy
+// of this object and what it holds; no other file keeps state of its own. Everything is allocated
+// once at start-up; nothing is allocated per access.
+import { PciFunction } from "../../lib/pci";
 import { BUF_SIZE } from "./regs";
 
 export const KIND_NONE: i32 = 0;
@@ -90,10 +93,21 @@ export class Channel {
   prdEntry: StaticArray<u8> = new StaticArray<u8>(8);
 }
 
-export const drives: StaticArray<Drive> = [new Drive(), new Drive(), new Drive(), new Drive()];
-export const channels: StaticArray<Channel> = [new Channel(), new Channel()];
+export class IdeState {
+  drives: StaticArray<Drive> = [new Drive(), new Drive(), new Drive(), new Drive()];
+  channels: StaticArray<Channel> = [new Channel(), new Channel()];
+  pci: PciFunction | null = null;    // the PCI header (config space, BAR4), made by dev_init
+  prdCrossLogged: bool = false;      // a PRD region crossing 64 KiB has been logged (once per run)
+}
 
-export function chanOf(unit: i32): Channel { return channels[(unit >> 1) & 1]; }
-export function selectedDrive(ch: Channel): Drive { return drives[(ch.index << 1) | (ch.cur & 1)]; }
-export function otherDrive(ch: Channel): Drive { return drives[(ch.index << 1) | ((ch.cur & 1) ^ 1)]; }
+export const S = new IdeState();
+
+export function driveAt(unit: i32): Drive { return S.drives[unit & 3]; }
+export function channelAt(index: i32): Channel { return S.channels[index & 1]; }
+// Drive 0 or 1 of the channel; the selected one; the other one.
+export function channelDrive(ch: Channel, i: i32): Drive { return S.drives[(ch.index << 1) | (i & 1)]; }
+export function selectedDrive(ch: Channel): Drive { return channelDrive(ch, ch.cur); }
+export function otherDrive(ch: Channel): Drive { return channelDrive(ch, ch.cur ^ 1); }
+// The drive of the channel's current (or last) transfer.
+export function transferDrive(ch: Channel): Drive { return driveAt(ch.drive); }
 export function bufPtr(ch: Channel): usize { return changetype<usize>(ch.buf); }

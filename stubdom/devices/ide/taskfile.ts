@@ -3,15 +3,15 @@
 // select, status reads that clear the interrupt, nIEN, software reset with the ATA/ATAPI
 // signature, and the command register hand-off to ata.ts.
 import {
-  Channel, Drive, drives, selectedDrive, otherDrive, KIND_NONE, KIND_DISK, KIND_CDROM, MODE_IDLE,
+  Channel, Drive, channelDrive, selectedDrive, otherDrive, KIND_NONE, KIND_DISK, KIND_CDROM, MODE_IDLE,
 } from "./state";
 import {
   TF_DATA, TF_ERROR_FEATURE, TF_NSECT, TF_SECTOR, TF_LCYL, TF_HCYL, TF_SELECT, TF_STATUS_CMD,
-  ST_BSY, ST_DRDY, ST_DSC, ST_DRQ, SEL_DEV, SEL_OBS, DC_SRST, DC_HOB, ER_AMNF, BM_ST_ACTIVE, ATA_DEVICE_RESET,
+  ST_BSY, ST_DRDY, ST_DSC, ST_DRQ, SEL_DEV, SEL_OBS, DC_SRST, DC_HOB, ER_AMNF, BM_ST_ACTIVE,
 } from "./regs";
 import { lowerIrq, updateIrq } from "./irq";
 import { dataRead, dataWrite } from "./transfer";
-import { executeCommand } from "./ata";
+import { issueCommand } from "./ata";
 
 // --- signature and reset -------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ function srstAssert(ch: Channel): void {
   abortPhase(ch);
   ch.gen++;
   for (let i = 0; i < 2; i++) {
-    const d = drives[(ch.index << 1) | i];
+    const d = channelDrive(ch, i);
     if (d.kind == KIND_NONE) continue;
     d.status |= ST_BSY;
     d.error = ER_AMNF;
@@ -54,7 +54,7 @@ function srstAssert(ch: Channel): void {
 }
 
 // SRST released: the drives run their diagnostic; if a backend request is still outstanding they
-// stay busy until it completes (transfer.ts calls finishReset then).
+// stay busy until it completes (phase.ts calls finishReset then).
 function srstRelease(ch: Channel): void {
   if (ch.inflight) { ch.resetPending = true; return; }
   finishReset(ch);
@@ -64,7 +64,7 @@ export function finishReset(ch: Channel): void {
   ch.resetPending = false;
   ch.cur = 0;
   for (let i = 0; i < 2; i++) {
-    const d = drives[(ch.index << 1) | i];
+    const d = channelDrive(ch, i);
     d.hobFeature = 0; d.hobNsect = 0; d.hobSector = 0; d.hobLcyl = 0; d.hobHcyl = 0;
     d.feature = 0;
     postResetStatus(d);
@@ -80,7 +80,7 @@ export function channelReset(ch: Channel): void {
   ch.cur = 0;
   if (ch.inflight) {
     ch.resetPending = true;
-    for (let i = 0; i < 2; i++) { const d = drives[(ch.index << 1) | i]; if (d.kind != KIND_NONE) d.status = ST_BSY; }
+    for (let i = 0; i < 2; i++) { const d = channelDrive(ch, i); if (d.kind != KIND_NONE) d.status = ST_BSY; }
   } else finishReset(ch);
 }
 
@@ -121,7 +121,7 @@ export function altStatusRead(ch: Channel): i32 {
 
 function latch(ch: Channel, reg: i32, v: u8): void {
   for (let i = 0; i < 2; i++) {
-    const d = drives[(ch.index << 1) | i];
+    const d = channelDrive(ch, i);
     switch (reg) {
       case TF_ERROR_FEATURE: d.hobFeature = d.feature; d.feature = v; break;
       case TF_NSECT: d.hobNsect = d.nsect; d.nsect = v; break;
@@ -139,22 +139,10 @@ export function cmdWrite(ch: Channel, reg: i32, size: i32, value: i32): void {
   if (reg == TF_DATA) { dataWrite(ch, d, size, value); return; }
   // Writing any command-block register clears HOB.
   ch.devctl &= ~DC_HOB;
-  if (reg == TF_STATUS_CMD) { command(ch, d, <u8>value); return; }
+  if (reg == TF_STATUS_CMD) { issueCommand(ch, d, <u8>value); return; }
   // The command block is ignored while the selected drive is busy or transferring.
   if ((d.status & (ST_BSY | ST_DRQ)) != 0) return;
   latch(ch, reg, <u8>value);
-}
-
-function command(ch: Channel, d: Drive, cmd: u8): void {
-  if (d.kind == KIND_NONE) return; // commands to a drive that is not there are not answered
-  if (ch.inflight) return;         // the channel's buffer is still owned by a backend request
-  // While BSY or DRQ only DEVICE RESET reaches an ATAPI drive.
-  const resetOk = cmd == ATA_DEVICE_RESET && d.kind == KIND_CDROM;
-  if ((d.status & (ST_BSY | ST_DRQ)) != 0 && !resetOk) return;
-  if (resetOk) { ch.mode = MODE_IDLE; ch.dmaPending = false; ch.bufPos = 0; ch.bufEnd = 0; }
-  lowerIrq(ch);
-  d.error = 0;
-  executeCommand(ch, d, cmd);
 }
 
 export function devctlWrite(ch: Channel, v: u8): void {

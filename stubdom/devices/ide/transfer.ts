@@ -3,25 +3,24 @@
 // through the data port, hand-over to the bus master for DMA, and the completion event.
 // One backend request per channel at a time; its tag is (generation << 1) | channel, and a reset
 // bumps the generation so a completion that arrives afterwards is recognised as stale.
-import { blk_submit, BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_STATUS_OK, BLK_STATUS_RANGE, BLK_STATUS_NOMEDIA, BLK_STATUS_RDONLY } from "../../lib/abi";
+// The engine only moves data: when a phase's data is all moved, a request fails or a stale one
+// completes, it reports to phase.ts, which decides what that means for the command.
+import { blk_submit, BLK_OP_READ, BLK_OP_WRITE, BLK_OP_FLUSH, BLK_STATUS_OK } from "../../lib/abi";
 import {
-  Channel, Drive, drives, channels, bufPtr, KIND_CDROM,
-  MODE_IDLE, MODE_PIO_IN, MODE_PIO_OUT, MODE_DMA_IN, MODE_DMA_OUT, MODE_VERIFY, MODE_FLUSH,
+  Channel, Drive, channelAt, transferDrive, bufPtr, KIND_CDROM,
+  MODE_PIO_IN, MODE_PIO_OUT, MODE_DMA_IN, MODE_DMA_OUT, MODE_VERIFY, MODE_FLUSH,
   MODE_PACKET, MODE_ATAPI_PIO_IN, MODE_ATAPI_DMA_IN, MODE_BUFFER_IN,
 } from "./state";
-import { ST_BSY, ST_DRDY, ST_DSC, ST_DRQ, ER_ABRT, ER_IDNF, ER_UNC, IR_COD, IR_IO, BUF_SIZE,
-  SK_MEDIUM_ERROR, SK_NOT_READY, SK_ILLEGAL_REQUEST, ASC_READ_ERROR, ASC_MEDIUM_NOT_PRESENT, ASC_LBA_OUT_OF_RANGE } from "./regs";
+import { ST_BSY, ST_DRDY, ST_DSC, ST_DRQ, IR_COD, IR_IO, BUF_SIZE } from "./regs";
 import { raiseIrq } from "./irq";
-import { cmdDone, cmdError, checkCondition, atapiGood } from "./finish";
 import { kickDma, dmaChunkDone } from "./busmaster";
-import { finishReset } from "./taskfile";
-import { executePacket } from "./atapi";
+import { phaseEnded, phaseFailed, staleRequestDone } from "./phase";
 import { get8 } from "./bytes";
 
 // --- backend requests --------------------------------------------------------------------------
 
 function submit(ch: Channel, op: i32, lba: u64, sectors: i32): void {
-  const d = drives[ch.drive];
+  const d = transferDrive(ch);
   d.status = ST_BSY | (d.status & ST_DRDY);
   ch.inflight = true;
   const tag = ((ch.gen & 0xffff) << 1) | ch.index;
@@ -124,10 +123,8 @@ function presentAtapiBlock(ch: Channel, d: Drive): void {
   raiseIrq(ch);
 }
 
-// A reply built in the buffer (INQUIRY, MODE SENSE, …): `len` bytes, cut to the allocation length.
-export function atapiReply(ch: Channel, d: Drive, len: i32, alloc: i32, dma: bool): void {
-  const n = min(len, alloc);
-  if (n <= 0) { atapiGood(ch, d); return; }
+// A reply of `n` > 0 bytes built in the buffer (INQUIRY, MODE SENSE, …).
+export function atapiReply(ch: Channel, d: Drive, n: i32, dma: bool): void {
   ch.drive = d.unit;
   ch.chunkBytes = n;
   ch.remaining = 0;
@@ -171,42 +168,27 @@ export function dataWrite(ch: Channel, d: Drive, size: i32, value: i32): void {
   }
   ch.bufPos = min(ch.bufPos + n, ch.bufEnd);
   if (ch.bufPos < ch.bufEnd) return;
-  if (ch.mode == MODE_PACKET) {
-    for (let i = 0; i < 12; i++) ch.cdb[i] = ch.buf[i];
-    d.status = ST_BSY | ST_DRDY;
-    executePacket(ch, d);
-    return;
-  }
-  writeChunk(ch);
+  if (ch.mode == MODE_PACKET) phaseEnded(ch, d); // the command packet is in
+  else writeChunk(ch);
 }
 
-// The guest has read the whole DRQ block.
+// The guest has read the whole DRQ block: the next block, the next chunk, or the phase's end.
 function inBlockDone(ch: Channel, d: Drive): void {
-  if (ch.mode == MODE_ATAPI_PIO_IN) {
-    if (ch.bufPos < ch.chunkBytes) { presentAtapiBlock(ch, d); return; }
-    if (ch.remaining > 0) { readNextChunk(ch); return; }
-    atapiGood(ch, d);
-    return;
-  }
-  if (ch.mode == MODE_PIO_IN && ch.remaining > 0) { readNextChunk(ch); return; }
-  // End of a PIO data-in command: no interrupt after the last block.
-  ch.mode = MODE_IDLE;
-  d.status = ST_DRDY | ST_DSC;
+  if (ch.mode == MODE_ATAPI_PIO_IN && ch.bufPos < ch.chunkBytes) { presentAtapiBlock(ch, d); return; }
+  if ((ch.mode == MODE_ATAPI_PIO_IN || ch.mode == MODE_PIO_IN) && ch.remaining > 0) { readNextChunk(ch); return; }
+  phaseEnded(ch, d);
 }
 
 // --- completion -----------------------------------------------------------------------------------
 
 export function blkDone(tag: i32, status: i32): void {
-  const ch = channels[tag & 1];
+  const ch = channelAt(tag);
   if (!ch.inflight) return;
   ch.inflight = false;
-  if (((tag >> 1) & 0xffff) != (ch.gen & 0xffff)) {
-    // A request from before a reset: its data is dropped; a reset waiting for it completes now.
-    if (ch.resetPending) finishReset(ch);
-    return;
-  }
-  const d = drives[ch.drive];
-  if (status != BLK_STATUS_OK) { failTransfer(ch, d, status); return; }
+  // A request from before a reset: its data is dropped.
+  if (((tag >> 1) & 0xffff) != (ch.gen & 0xffff)) { staleRequestDone(ch); return; }
+  const d = transferDrive(ch);
+  if (status != BLK_STATUS_OK) { phaseFailed(ch, d, status); return; }
   switch (ch.mode) {
     case MODE_PIO_IN:
       ch.bufPos = 0;
@@ -219,13 +201,13 @@ export function blkDone(tag: i32, status: i32): void {
       presentAtapiBlock(ch, d);
       break;
     case MODE_VERIFY:
-      if (ch.remaining > 0) readNextChunk(ch); else cmdDone(ch, d);
+      if (ch.remaining > 0) readNextChunk(ch); else phaseEnded(ch, d);
       break;
     case MODE_FLUSH:
-      cmdDone(ch, d);
+      phaseEnded(ch, d);
       break;
     case MODE_PIO_OUT:
-      if (ch.remaining > 0) presentOutBlock(ch, d, true); else cmdDone(ch, d);
+      if (ch.remaining > 0) presentOutBlock(ch, d, true); else phaseEnded(ch, d);
       break;
     case MODE_DMA_IN:
     case MODE_ATAPI_DMA_IN:
@@ -235,16 +217,4 @@ export function blkDone(tag: i32, status: i32): void {
     default:
       break;
   }
-}
-
-function failTransfer(ch: Channel, d: Drive, status: i32): void {
-  if (d.kind == KIND_CDROM) {
-    if (status == BLK_STATUS_NOMEDIA) checkCondition(ch, d, SK_NOT_READY, ASC_MEDIUM_NOT_PRESENT, 0);
-    else if (status == BLK_STATUS_RANGE) checkCondition(ch, d, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE, 0);
-    else checkCondition(ch, d, SK_MEDIUM_ERROR, ASC_READ_ERROR, 0);
-    return;
-  }
-  if (status == BLK_STATUS_RANGE) cmdError(ch, d, ER_IDNF);
-  else if (status == BLK_STATUS_RDONLY || status == BLK_STATUS_NOMEDIA) cmdError(ch, d, ER_ABRT);
-  else cmdError(ch, d, ER_UNC);
 }
