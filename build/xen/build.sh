@@ -10,7 +10,8 @@
 #      names so that no QEMU runs in dom0 (docs/xen.md); it links libseccomp and libcap-ng
 #      (host/dom0/sandbox.c);
 #   5. packs build/out/stubdom.mod, the file `stubdomain_ramdisk=` names (it arrives as the PV
-#      module): a header, the VGA BIOS (STUBDOM_VGA_ROM, default SeaBIOS's vgabios-stdvga.bin)
+#      module): a header, the VGA BIOS (STUBDOM_VGA_ROM, default SeaBIOS's vgabios-stdvga.bin),
+#      the e1000's iPXE when present (STUBDOM_PXE_ROM, default ipxe-qemu's pxe-e1000.rom)
 #      and the device configuration (build/xen/devices.conf). Format: runtime/xen/modfile.h.
 # Prints the sizes. Usage: build/xen/build.sh [outdir]. Env: STUBDOM_ARENA_MB (page arena for
 # mappings, default 4). The devices' memory is the domain's memory above the image, mapped at
@@ -78,7 +79,11 @@ rm -f "$OUT/stubdom.stripped"
 # The module file (runtime/xen/modfile.h): header, then the sections, each 16-byte aligned.
 ROM="${STUBDOM_VGA_ROM:-/usr/share/seabios/vgabios-stdvga.bin}"
 [ -r "$ROM" ] || { echo "build.sh: VGA BIOS $ROM not readable (install Debian's seabios, or set STUBDOM_VGA_ROM)" >&2; exit 1; }
-node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "devices=$ROOT/build/xen/devices.conf"
+# The e1000's option ROM (network boot, boot="n"), when Debian's ipxe-qemu is installed.
+PXE="${STUBDOM_PXE_ROM:-/usr/lib/ipxe/qemu/pxe-e1000.rom}"
+PXE_SECTION=()
+if [ -r "$PXE" ]; then PXE_SECTION=("pxe-e1000=$PXE"); else echo "build.sh: no $PXE (Debian's ipxe-qemu): the e1000 gets no option ROM" >&2; fi
+node "$ROOT/build/xen/pack-mod.mjs" "$OUT/stubdom.mod" "vgabios=$ROM" "${PXE_SECTION[@]}" "devices=$ROOT/build/xen/devices.conf"
 # The dom0 helper that replaces the console QEMU stock libxl starts (device_model_override):
 # a dom0 program, built against libxen-dev for the dom0's own Debian release.
 "$CC" -std=c11 -O2 -Wall -Wextra -Werror -D_FORTIFY_SOURCE=2 -fstack-protector-strong -Wl,-z,relro,-z,now -iquote "$SRC" -o "$OUT/stubdom-dm-helper" \

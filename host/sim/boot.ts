@@ -10,6 +10,7 @@ import { ConsoleBackend } from "../node/backends/console.ts";
 import { openDiskImage, openIsoImage, memoryImage, BlockImageError, type ImageBlockBackend } from "../node/backends/block-file.ts";
 import { SurfaceBackend } from "../display/surface-backend.ts";
 import { installVgaRom, VgaRomError } from "../display/vga-rom.ts";
+import { installE1000Rom } from "../node/e1000-rom.ts";
 import { screenshot } from "../display/screenshot.ts";
 import { V86StartError } from "./v86-start.ts";
 import { DeviceLoadError } from "../node/device.ts";
@@ -66,7 +67,7 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
   const cd = o.cdrom ? openIsoImage(o.cdrom) : guest ? guest.cd : memoryImage(null, { cdrom: true, name: "empty CD-ROM drive" });
   if (guest && cd !== guest.cd) guest.cd.close();
   let live = true;
-  const peer = wirePeer(() => live);
+  const peer = wirePeer(() => live, guest?.images); // DHCP + TFTP for --boot n (net-boot.ts)
   if (disk) images.push(disk);
   images.push(cd);
   const ram = o.ramMb << 20;
@@ -101,7 +102,10 @@ async function run(o: BootOptions, io: BootIo): Promise<number> {
     record: record?.line,
     log: (dev, level, text) => { if (level <= 1) say(`${dev}: ${level === 0 ? "error" : "warning"}: ${text}`); },
     onFailure: (f) => { failures++; say(`device ${f.device} FAILED: ${f.error} (during ${f.during}); it now reads all-ones, the others keep running`); },
-    setup: (rt, sim) => { if (present.has("vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); } },
+    setup: (rt, sim) => {
+      if (present.has("vga")) { installVgaRom(rt, "vga", undefined); display.attach({ rt, sim }, "vga"); }
+      if (present.has("e1000")) installE1000Rom(rt, "e1000", say);
+    },
   });
   try {
     if (o.trace) {

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { memoryImage, openIsoImage, type ImageBlockBackend } from "../node/backends/block-file.ts";
 import { NetPeer } from "../node/backends/net-peer.ts";
+import { netBootServices } from "./net-boot.ts";
 import { ensureGuestImages, cachedGuestImages, PEER_IP, type GuestImages } from "../../build/guest/images.ts";
 
 export { PEER_IP };
@@ -30,9 +31,11 @@ export function linuxGuestMedia(images: GuestImages): LinuxGuestMedia {
   return { images, disk, cd };
 }
 
-/** The host end of the e1000's cable; replies are delivered by a timer task while `live()`. */
-export function wirePeer(live: () => boolean): NetPeer {
-  return new NetPeer({ ip: PEER_IP, schedule: (deliver) => { setTimeout(() => { if (live()) deliver(); }, 0); } });
+/** The host end of the e1000's cable; replies are delivered by a timer task while `live()`. With
+ *  `netBoot` images the peer also answers DHCP and TFTP for network boot (net-boot.ts). */
+export function wirePeer(live: () => boolean, netBoot?: GuestImages): NetPeer {
+  const services = netBoot ? netBootServices(netBoot).services : [];
+  return new NetPeer({ ip: PEER_IP, services, schedule: (deliver) => { setTimeout(() => { if (live()) deliver(); }, 0); } });
 }
 
 /**

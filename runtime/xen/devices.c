@@ -31,6 +31,9 @@ static uint64_t cmos_ioreqs;   /* ports 0x70-0x71: what Xen's vRTC forwards (ind
 static unsigned devices_ok;
 static const uint8_t *vga_rom;   /* stubdom.mod's "vgabios" section */
 static uint32_t vga_rom_len;
+static const uint8_t *pxe_rom;   /* stubdom.mod's "pxe-e1000" section (iPXE), when packed */
+static uint32_t pxe_rom_len;
+#define ROM_PIECE 65536u         /* the devices' staging buffer: a longer image goes in pieces */
 
 static void on_failure(void *ctx, const struct core_failure *f)
 {
@@ -38,16 +41,18 @@ static void on_failure(void *ctx, const struct core_failure *f)
     printk("device %s FAILED: %s (during %s); the other devices keep serving\n", f->device, f->error, f->during);
 }
 
-/* The VGA BIOS for the device that serves the display, as the ABI's ROM-image event. */
-static void deliver_rom(struct core_device *dev)
+/* An option ROM for the device behind its ROM BAR, as the ABI's ROM-image event: pieces of
+ * ROM_PIECE bytes, in order (stubdom/lib/rom.ts); the device validates the whole image. */
+static void deliver_rom(struct core_device *dev, const char *section, const uint8_t *rom, uint32_t len, uint32_t max)
 {
-    if (!vga_rom) {
-        printk("stubdom.mod: no \"vgabios\" section: the VGA has no option ROM\n");
-    } else if (vga_rom_len < 3 || vga_rom[0] != 0x55 || vga_rom[1] != 0xaa || vga_rom_len > 65536) {
-        printk("stubdom.mod: the vgabios section (%u bytes) is not an option ROM\n", vga_rom_len);
+    if (!rom) {
+        printk("stubdom.mod: no \"%s\" section: device %s has no option ROM\n", section, dev->name);
+    } else if (len < 3 || rom[0] != 0x55 || rom[1] != 0xaa || len > max) {
+        printk("stubdom.mod: the %s section (%u bytes) is not an option ROM\n", section, len);
     } else {
-        core_deliver_event(&rt, dev, STUBDOM_EVENT_ROM_IMAGE, vga_rom, vga_rom_len, 0, 0);
-        printk("device %s: VGA BIOS from stubdom.mod, %u bytes\n", dev->name, vga_rom_len);
+        for (uint32_t at = 0; at < len; at += ROM_PIECE)
+            core_deliver_event(&rt, dev, STUBDOM_EVENT_ROM_IMAGE, rom + at, len - at < ROM_PIECE ? len - at : ROM_PIECE, 0, 0);
+        printk("device %s: option ROM from stubdom.mod's %s, %u bytes\n", dev->name, section, len);
     }
 }
 
@@ -73,7 +78,9 @@ static int add_device(void *ctx, struct core_device_spec *spec)
     struct core_device *dev = core_device_by_name(&rt, spec->name);
     backends_attach(&rt, dev);
     if (caps & CORE_CAP_DISPLAY)
-        deliver_rom(dev);
+        deliver_rom(dev, "vgabios", vga_rom, vga_rom_len, 65536);
+    else if (strcmp(spec->module, "e1000") == 0)
+        deliver_rom(dev, "pxe-e1000", pxe_rom, pxe_rom_len, 0x40000);
     return 0;
 }
 
@@ -87,6 +94,7 @@ int devices_init(domid_t self, domid_t guest, const uint8_t *mod, uint64_t mod_l
     uint32_t conf_len;
     const uint8_t *conf = modfile_section("devices", &conf_len);
     vga_rom = modfile_section("vgabios", &vga_rom_len);
+    pxe_rom = modfile_section("pxe-e1000", &pxe_rom_len);
     if (!conf) {
         printk("stubdom.mod: no \"devices\" section\n");
         return -1;

@@ -3,6 +3,7 @@
 // mirror, DISPI, QEMU extension registers), expansion ROM BAR of 64 KiB when a ROM is configured.
 // The function (its header and BARs) is part of the device state: S.pci.
 import { PciFunction, BAR_MEM, BAR_MEM_PREFETCH } from "../lib/pci";
+import { OptionRom } from "../lib/rom";
 import { S } from "./state";
 import {
   VGA_VENDOR, VGA_DEVICE, VGA_CLASS, VGA_REVISION, VGA_SUBSYS_VENDOR, VGA_SUBSYS_ID,
@@ -18,7 +19,7 @@ export function createPciFunction(): void {
   f.setSubsystem(VGA_SUBSYS_VENDOR, VGA_SUBSYS_ID);
   f.defineBar(BAR_LFB, BAR_MEM_PREFETCH, S.vramBytes, REGION_LFB);
   f.defineBar(BAR_MMIO, BAR_MEM, MMIO_BAR_SIZE, REGION_MMIO);
-  if (S.romConfigured) f.defineRom(ROM_BAR_SIZE, REGION_ROM);
+  if (S.romConfigured) S.rom = new OptionRom(f, REGION_ROM, ROM_BAR_SIZE, VGA_VENDOR, VGA_DEVICE, VGA_CLASS >> 8, true);
   f.register();
   S.pci = f;
 }

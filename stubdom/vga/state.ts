@@ -12,7 +12,8 @@
 //    D.invalidate() (a future dev_post_load) makes the next frame recompute all of it.
 import { PciFunction } from "../lib/pci";
 import { MAX_VRAM_PAGES, MAX_LINE, MAX_TEXT_COLS, MAX_TEXT_ROWS } from "./layout";
-import { ROM_BAR_SIZE, DISPI_ID, DISPI_ID5 } from "./regs";
+import { OptionRom } from "../lib/rom";
+import { DISPI_ID, DISPI_ID5 } from "./regs";
 
 const SR_COUNT: i32 = 8;
 const GR_COUNT: i32 = 16;
@@ -61,8 +62,7 @@ export class VgaState {
 
   // --- the PCI function (header, BARs) and the option ROM the host delivered ---
   pci: PciFunction | null = null;
-  romImage: StaticArray<u8> = new StaticArray<u8>(<i32>ROM_BAR_SIZE);
-  romLen: u32 = 0; // 0: no (valid) image, the ROM BAR reads all-ones
+  rom: OptionRom | null = null; // rom=none: no ROM BAR (lib/rom.ts; pci-header.ts creates it)
 
   // --- display timing ---
   frame: u32 = 0; // frames since reset: the cursor and text blink phase
@@ -131,7 +131,6 @@ export class VgaDerived {
   damageY0: i32 = 0;
   damageX1: i32 = 0;
   damageY1: i32 = 0; // exclusive
-  romRefusal: u32 = 0; // the value a ROM refusal's log template shows (rom.ts)
 
   resetVbeMode(): void {
     this.vbeStartByte = 0;

@@ -3,8 +3,10 @@
 // to it (recomputing the IPv4 header and ICMP checksums), records every frame in both directions,
 // and can inject arbitrary frames. Replies are delivered through `schedule` (asynchronously, as
 // a wire would): tests pass the runtime's `defer`, so a reply never re-enters the device inside
-// the net_send that caused it. Used by the e1000 tests and by the development host.
+// the net_send that caused it. UDP services (udp.ts: the DHCP and TFTP servers of dhcp.ts and
+// tftp.ts, for network boot) answer datagrams. Used by the e1000 tests and the development host.
 import type { NetBackend } from "../backends.ts";
+import { parseUdp, buildUdp, type UdpService } from "./udp.ts";
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_ARP = 0x0806;
@@ -17,6 +19,8 @@ export interface NetPeerOptions {
   ip?: string;
   /** How replies reach the device later (default: queued until flush()). */
   schedule?: (deliver: () => void) => void;
+  /** UDP services (DHCP, TFTP) asked in order; the first answer is sent. */
+  services?: UdpService[];
 }
 
 export function parseMac(s: string): Uint8Array {
@@ -53,12 +57,14 @@ export class NetPeer implements NetBackend {
   readonly toDevice: Uint8Array[] = [];
   readonly counters = { arpReplies: 0, echoReplies: 0, ignored: 0 };
   schedule: (deliver: () => void) => void;
+  readonly services: UdpService[];
   private readonly pending: Array<() => void> = [];
 
   constructor(opts: NetPeerOptions = {}) {
     this.mac = parseMac(opts.mac ?? "52:55:0a:00:02:02");
     this.ip = parseIpv4(opts.ip ?? "10.0.2.2");
     this.schedule = opts.schedule ?? ((fn) => { this.pending.push(fn); });
+    this.services = opts.services ?? [];
   }
 
   /** NetBackend: a frame from the device. */
@@ -86,7 +92,18 @@ export class NetPeer implements NetBackend {
     if (f.length < 14) return null;
     const type = be16(f, 12);
     if (type === ETHERTYPE_ARP) return this.answerArp(f);
-    if (type === ETHERTYPE_IPV4) return this.answerIpv4(f);
+    if (type === ETHERTYPE_IPV4) return this.answerUdp(f) ?? this.answerIpv4(f);
+    return null;
+  }
+
+  private answerUdp(f: Uint8Array): Uint8Array | null {
+    if (!this.services.length) return null;
+    const d = parseUdp(f);
+    if (!d) return null;
+    for (const s of this.services) {
+      const r = s.handle(d);
+      if (r) return buildUdp(this.mac, r);
+    }
     return null;
   }
 

@@ -4,14 +4,14 @@
 //   bdf=00:03.0            PCI address (default 00:03.0)
 //   mac=52:54:00:12:34:56  the EEPROM's MAC address (default as shown)
 //   link=up|down           carrier at power-on (default up; later EVENT_NET_LINK)
-import { EVENT_NET_RX, EVENT_NET_LINK, EVENT_UNPLUG, UNPLUG_NICS, LOG_INFO } from "../../lib/abi";
+import { EVENT_NET_RX, EVENT_NET_LINK, EVENT_ROM_IMAGE, EVENT_UNPLUG, UNPLUG_NICS, LOG_INFO } from "../../lib/abi";
 import { stagingString } from "../../lib/device";
-import { Config, parseBdf } from "../../lib/config";
+import { deviceConfig, parseBdf } from "../../lib/config";
 import { logError, logCounted, resetLogBudget } from "../../lib/log";
 import { S } from "./state";
 import { eepromBuild, eepromResetShifter } from "./eeprom";
 import { phyReset } from "./phy";
-import { pciCreate, pci, REGION_MMIO, REGION_IO } from "./pcidev";
+import { pciCreate, pci, REGION_MMIO, REGION_IO, REGION_ROM, romDeliver, romRead } from "./pcidev";
 import { macReset, mmioRead, mmioWrite, ioRead, ioWrite } from "./mmio";
 import { regTableBuild } from "./regtable";
 import { crcTableBuild } from "./checksum";
@@ -20,7 +20,7 @@ import { autonegDone, carrierChange } from "./link";
 import { txKick } from "./tx";
 import { rxFrame } from "./rx";
 export { abi_version, dev_alloc } from "../../lib/device";
-import { sealHeap } from "../../lib/heap";
+import { sealAfter } from "../../lib/heap";
 
 function hexDigit(c: i32): i32 {
   if (c >= 48 && c <= 57) return c - 48;
@@ -41,18 +41,12 @@ function parseMac(s: string): bool {
   return (S.macAddr[0] & 1) == 0;
 }
 
-// Everything the device allocates, it allocates here: the heap is sealed afterwards (heap.ts).
-export function dev_init(ptr: i32, len: i32): i32 {
-  const rc = init(ptr, len);
-  sealHeap();
-  return rc;
-}
+// Everything the device allocates, it allocates in init: the heap is sealed afterwards (heap.ts).
+export function dev_init(ptr: i32, len: i32): i32 { return sealAfter(init(ptr, len)); }
 
 function init(ptr: i32, len: i32): i32 {
-  const cfg = Config.parse(stagingString(ptr, len));
-  if (cfg.error.length) { logError(cfg.error); return 1; }
-  const unknown = cfg.unknownKey(["bdf", "mac", "link"]);
-  if (unknown.length) { logError("unknown config key " + unknown); return 1; }
+  const cfg = deviceConfig("e1000", stagingString(ptr, len), ["bdf", "mac", "link"]);
+  if (cfg === null) return 1;
   const bdf = parseBdf(cfg.str("bdf", "00:03.0"));
   if (bdf < 0) { logError("bad bdf '" + cfg.str("bdf", "") + "'"); return 1; }
   if (!parseMac(cfg.str("mac", "52:54:00:12:34:56"))) { logError("bad mac '" + cfg.str("mac", "") + "' (want aa:bb:cc:dd:ee:ff, unicast)"); return 1; }
@@ -91,6 +85,7 @@ export function pci_cfg_write(bdf: i32, reg: i32, size: i32, value: i32): void {
 export function dev_read(region: i32, offset: i32, size: i32): i32 {
   if (region == REGION_MMIO) return mmioRead(offset, size);
   if (region == REGION_IO) return ioRead(offset, size);
+  if (region == REGION_ROM) return <i32>romRead(<u32>offset, size);
   return -1;
 }
 
@@ -124,5 +119,7 @@ export function dev_event(kind: i32, a: i32, b: i32): void {
     if (b > 0 && b <= 65536) rxFrame(<usize>a, b);
   } else if (kind == EVENT_NET_LINK) {
     carrierChange(a != 0);
+  } else if (kind == EVENT_ROM_IMAGE) {
+    romDeliver(<usize>a, b);
   }
 }

@@ -5,6 +5,7 @@
 // nothing here is allocated per access, and no unit file keeps state of its own. (The register
 // table, regtable.ts, and the CRC table, checksum.ts, are constant after init: not state.)
 import { PciFunction } from "../../lib/pci";
+import { OptionRom } from "../../lib/rom";
 import { BAR0_SIZE, DESC_SIZE, REG_OFFSET_MASK } from "./regs";
 
 // Largest frame the TX path assembles (the 82540 accepts at most 16 KiB jumbo frames; TSO input is
@@ -35,6 +36,7 @@ export class TxContext {
 export class E1000State {
   // The PCI function (configuration space, BARs, INTx); created by pcidev.ts at init.
   pciFn: PciFunction | null = null;
+  rom: OptionRom | null = null; // the expansion ROM (iPXE) behind the ROM BAR, once delivered
 
   // MAC registers, one dword per 4 bytes of BAR0 (128 KiB).
   regs: StaticArray<u32> = new StaticArray<u32>(BAR0_SIZE >> 2);
