@@ -258,7 +258,7 @@ export function buildNative(log: (s: string) => void = console.log): NativeBuild
   const coreObjs = readdirSync(CORE).sort().filter((f) => /\.(c|S)$/.test(f))
     .map((f) => compileOwn(join(CORE, f), `core_${f.replace(/\.(c|S)$/, "")}`, true, log));
   const runtimeObjects = [...coreObjs, tabo, ...objs];
-  const posix = ["replay.c", "replay_snap.c", "sim.c", "platform.c"].map((f) => compileOwn(join(POSIX, f), `posix_${f.slice(0, -2)}`, false, log));
+  const posix = ["replay.c", "replay_parse.c", "replay_backends.c", "replay_out.c", "replay_snap.c", "sim.c", "platform.c"].map((f) => compileOwn(join(POSIX, f), `posix_${f.slice(0, -2)}`, false, log));
   const replay = linkProgram(join(NATIVE, "stubdom-replay"), [...posix, ...runtimeObjects], log);
 
   const sizes = mods.map((m) => {

@@ -87,6 +87,9 @@ export function hookStores(text: string, device: string): string {
   return out.slice(0, out.lastIndexOf("\n", out.lastIndexOf("#if", at)) + 1) + hook + out.slice(out.lastIndexOf("\n", out.lastIndexOf("#if", at)) + 1);
 }
 
+/** The executor's parts beside fuzz_exec.c (fuzz/harness/fuzz_machine.h), built without FZ_HOOKED. */
+const HARNESS_PARTS = ["fuzz_devices.c", "fuzz_oracle.c", "fuzz_hv.c", "fuzz_backends.c"];
+
 /** fuzz-run for every device at once, on build/out/native's runtime objects (npm run build:native). */
 function buildPlain(log: (s: string) => void): string {
   const f = flavor("plain");
@@ -95,10 +98,10 @@ function buildPlain(log: (s: string) => void): string {
   for (const d of [obj, bin]) mkdirSync(d, { recursive: true });
   const native = buildNative(log);
   const H = join(root, "fuzz/harness");
-  const deps = [join(H, "fuzz_ops.h"), join(H, "fuzz_exec.h"), join(root, "runtime/posix/sim.h"), join(CORE, "core.h")];
+  const deps = [join(H, "fuzz_ops.h"), join(H, "fuzz_exec.h"), join(H, "fuzz_machine.h"), join(root, "runtime/posix/sim.h"), join(CORE, "core.h")];
   const posix = ["-D_POSIX_C_SOURCE=200809L", ...OWN];
   const objs = [
-    ...["fuzz_ops.c", "fuzz_exec.c", "fuzz_main.c"].map((s) => cc(f, join(H, s), join(obj, s.replace(/\.c$/, ".o")), posix, deps)),
+    ...["fuzz_ops.c", ...HARNESS_PARTS, "fuzz_exec.c", "fuzz_main.c"].map((s) => cc(f, join(H, s), join(obj, s.replace(/\.c$/, ".o")), posix, deps)),
     join(root, "build/out/native/obj/posix_sim.o"), join(root, "build/out/native/obj/posix_platform.o"), ...native.runtimeObjects,
   ];
   const out = join(bin, "fuzz-run");
@@ -153,8 +156,8 @@ export function buildFuzzer(device: string, engine: Engine = "libfuzzer", log: (
   objs.push(cc(f, join(root, "runtime/posix/sim.c"), join(obj, "posix_sim.o"), posix, [join(root, "runtime/posix/sim.h"), ...coreHeaders]));
   objs.push(cc(f, join(root, "runtime/posix/platform.c"), join(obj, "posix_platform.o"), posix, coreHeaders));
   const H = join(root, "fuzz/harness");
-  const hdeps = [join(H, "fuzz_ops.h"), join(H, "fuzz_exec.h"), join(root, "runtime/posix/sim.h"), ...coreHeaders];
-  objs.push(cc(f, join(H, "fuzz_ops.c"), join(obj, "fuzz_ops.o"), posix, hdeps));
+  const hdeps = [join(H, "fuzz_ops.h"), join(H, "fuzz_exec.h"), join(H, "fuzz_machine.h"), join(root, "runtime/posix/sim.h"), ...coreHeaders];
+  for (const s of ["fuzz_ops.c", ...HARNESS_PARTS]) objs.push(cc(f, join(H, s), join(obj, s.replace(/\.c$/, ".o")), posix, hdeps));
   objs.push(cc(f, join(H, "fuzz_exec.c"), join(obj, "fuzz_exec.o"), [...posix, "-DFZ_HOOKED=1"], hdeps));
   const mainObj = join(obj, `main-${device}.o`);
   objs.push(cc(f, join(H, f.main), mainObj, [...posix, `-DFUZZ_DEVICE="${device}"`], hdeps));

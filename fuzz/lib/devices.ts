@@ -1,5 +1,5 @@
 // The fuzzed machines, one device each: configuration, IRQ routes, backends, and what its
-// oracles allow. Keep in step with fuzz/harness/fuzz_exec.c's `devices[]`.
+// oracles allow. Keep in step with fuzz/harness/fuzz_devices.c's `devices[]`.
 import { EVENT } from "../../host/node/abi.ts";
 
 export interface FuzzBlkUnit { sectors: number; sectorSize: number; present: boolean; readOnly: boolean; removable: boolean }

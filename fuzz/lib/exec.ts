@@ -88,7 +88,7 @@ export class FuzzMachine {
 
     const named = new Uint8Array(RAM_BYTES >> 12);
     const nameValue = (v: number): void => { if (v >>> 0 < RAM_BYTES) named[(v >>> 0) >> 12] = 1; };
-    // what the guest last wrote at each register dword (fuzz_exec.c's shadow, same capacity)
+    // what the guest last wrote at each register dword (fuzz_oracle.c's shadow, same capacity)
     const shadow = new Map<string, number>();
     const nameWrite = (type: number, addr: number, size: number, value: number): void => {
       nameValue(value);

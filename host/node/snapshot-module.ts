@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { GLOBAL_I32, GLOBAL_I64, GLOBAL_F32, GLOBAL_F64 } from "./snapshot-format.ts";
+import { WasmReader } from "./wasm-reader.ts";
 
 export const GLOBAL_PREFIX = "snapshot_global_";
 
@@ -19,42 +20,29 @@ const VALTYPE: Record<number, number> = { 0x7f: GLOBAL_I32, 0x7e: GLOBAL_I64, 0x
 
 /** Types of the module's globals by index (imported globals first, as Wasm numbers them). */
 export function globalTypes(bytes: Uint8Array): number[] {
-  let p = 8;
-  const u32 = (): number => {
-    let r = 0, shift = 0, b = 0;
-    do { b = bytes[p++]!; r |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80 && shift < 70);
-    return r >>> 0;
-  };
-  const skipName = (): void => { const n = u32(); p += n; };
+  const r = new WasmReader(bytes);
   const types: number[] = [];
-  while (p < bytes.length) {
-    const id = bytes[p++]!;
-    const size = u32();
-    const end = p + size;
+  r.sections((id) => {
     if (id === 2) {
-      for (let n = u32(); n > 0; n--) {
-        skipName(); skipName();
-        const kind = bytes[p++]!;
-        if (kind === 0) u32();
-        else if (kind === 1) { p++; const f = u32(); u32(); if (f & 1) u32(); }
-        else if (kind === 2) { const f = u32(); u32(); if (f & 1) u32(); }
-        else if (kind === 3) { types.push(VALTYPE[bytes[p]!] ?? -1); p += 2; }
+      for (let n = r.u32(); n > 0; n--) {
+        r.skipName(); r.skipName();
+        const d = r.importDesc();
+        if (d.kind === 3) types.push(VALTYPE[d.value] ?? -1);
       }
     } else if (id === 6) {
-      for (let n = u32(); n > 0; n--) {
-        types.push(VALTYPE[bytes[p]!] ?? -1);
-        p += 2; // valtype, mutability
+      for (let n = r.u32(); n > 0; n--) {
+        types.push(VALTYPE[r.byte()] ?? -1);
+        r.p++; // mutability
         // the init expression: one constant or global.get, then `end`
-        const op = bytes[p++]!;
-        if (op === 0x41 || op === 0x42 || op === 0x23) u32();
-        else if (op === 0x43) p += 4;
-        else if (op === 0x44) p += 8;
+        const op = r.byte();
+        if (op === 0x41 || op === 0x42 || op === 0x23) r.u32();
+        else if (op === 0x43) r.p += 4;
+        else if (op === 0x44) r.p += 8;
         else throw new Error(`unexpected global initialiser opcode 0x${op.toString(16)}`);
-        if (bytes[p++] !== 0x0b) throw new Error("malformed global initialiser");
+        if (r.byte() !== 0x0b) throw new Error("malformed global initialiser");
       }
     }
-    p = end;
-  }
+  });
   return types;
 }
 

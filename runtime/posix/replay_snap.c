@@ -11,6 +11,7 @@
 #include <string.h>
 #include "sim.h"
 #include "replay_snap.h"
+#include "replay_parse.h"
 
 static void mute(void *ctx, const char *line) { (void)ctx, (void)line; }
 
@@ -26,20 +27,6 @@ static uint8_t *save(struct core *rt, size_t *len)
     return buf;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); exit(2); }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *b = malloc(n > 0 ? (size_t)n : 1);
-    if (n < 0 || !b || fread(b, 1, (size_t)n, f) != (size_t)n) { perror(path); exit(2); }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 void replay_snapshot(struct core *rt, struct sim *sim, size_t arena_bytes, const char *restore, const char *save_to,
                      char *line, size_t linelen)
 {
@@ -51,7 +38,7 @@ void replay_snapshot(struct core *rt, struct sim *sim, size_t arena_bytes, const
         if (!f || fwrite(own, 1, len, f) != len || fclose(f)) { perror(save_to); exit(2); }
     }
     size_t in_len = len;
-    uint8_t *in = restore ? read_file(restore, &in_len) : own;
+    uint8_t *in = restore ? replay_read_file(restore, &in_len) : own;
 
     /* the same devices, fresh, in a new runtime */
     struct core_device_spec specs[CORE_MAX_DEVICES];

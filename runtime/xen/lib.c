@@ -1,4 +1,5 @@
-/* runtime/xen/lib.c — freestanding implementations of the helpers declared in lib.h. GCC may
+/* runtime/xen/lib.c — freestanding implementations of the helpers declared in lib.h (strlcpy and
+ * parse_u64 are in str_extra.c, which the host harnesses share). GCC may
  * emit calls to memcpy/memset/memmove/memcmp itself, so these keep their standard names;
  * vsnprintf/snprintf are runtime/core's formatter under the names the kernel's code uses. */
 #include "lib.h"
@@ -62,31 +63,6 @@ int strncmp(const char *a, const char *b, size_t n)
             return (unsigned char)*a - (unsigned char)*b;
     }
     return 0;
-}
-
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t len = strlen(src);
-    if (size) {
-        size_t n = len < size - 1 ? len : size - 1;
-        memcpy(dst, src, n);
-        dst[n] = 0;
-    }
-    return len;
-}
-
-bool parse_u64(const char *s, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (!s || !*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *out = v;
-    return true;
 }
 
 /* The formatter is runtime/core's (format.c): one implementation for the kernel and the core. */

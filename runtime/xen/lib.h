@@ -16,10 +16,7 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
-size_t strlcpy(char *dst, const char *src, size_t size);
-
-/* Parses a decimal number; returns false on an empty string or a non-digit. */
-bool parse_u64(const char *s, uint64_t *out);
+#include "str_extra.h" /* strlcpy, parse_u64 */
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

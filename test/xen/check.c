@@ -29,3 +29,14 @@ void printk(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "%s", logbuf + n);
 }
+
+int check_run_case(const char *name, const struct check_case *cases, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!strcmp(cases[i].name, name)) {
+            cases[i].run();
+            return 0;
+        }
+    fprintf(stderr, "no case %s\n", name);
+    return 2;
+}

@@ -11,7 +11,7 @@ describe("xen: dm-argv builds the machine (issue 24)", function () {
   let h: Harness;
 
   before(() => {
-    h = buildHarness("dm_argv_host", ["test/xen/dm_argv_host.c", "test/xen/check.c", "runtime/xen/dm_argv.c", "runtime/xen/devices_conf.c"],
+    h = buildHarness("dm_argv_host", ["test/xen/dm_argv_host.c", "test/xen/check.c", "runtime/xen/str_extra.c", "runtime/xen/dm_argv.c", "runtime/xen/devices_conf.c"],
       ["test/xen", "-Iruntime/xen", "-Iruntime/core"]);
   });
   after(() => h.remove());

@@ -12,18 +12,7 @@
 #include "devices_conf.h"
 #include "dm_argv.h"
 
-/* ---- what dm_argv.c / devices_conf.c take from the rest of runtime/xen ---- */
-
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t k = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, k);
-        dst[k] = 0;
-    }
-    return n;
-}
+/* ---- what dm_argv.c / devices_conf.c take from the rest of runtime/xen (strlcpy: runtime/xen/str_extra.c) ---- */
 
 /* A xenstore of one guest: /local/domain/5/vm and its dm-argv entries 001.. */
 static const char *const *xs_args;

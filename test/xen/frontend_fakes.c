@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "xen_abi.h"
+#include "str_extra.h" /* strlcpy, parse_u64: runtime/xen/str_extra.c, compiled in by the tests */
 
 uint64_t fake_now = 1000000000ULL;
 void (*fake_on_notify)(uint32_t port);
@@ -140,34 +141,6 @@ void evtchn_wait(uint64_t deadline_ns)
 }
 uint64_t time_ns(void);
 uint64_t time_ns(void) { return fake_now; }
-
-/* ---- what runtime/xen/lib.c adds to a C library ---- */
-
-size_t strlcpy(char *dst, const char *src, size_t size);
-size_t strlcpy(char *dst, const char *src, size_t size)
-{
-    size_t n = strlen(src);
-    if (size) {
-        size_t k = n < size - 1 ? n : size - 1;
-        memcpy(dst, src, k);
-        dst[k] = 0;
-    }
-    return n;
-}
-bool parse_u64(const char *s, uint64_t *out);
-bool parse_u64(const char *s, uint64_t *out)
-{
-    uint64_t v = 0;
-    if (!*s)
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (uint64_t)(*s - '0');
-    }
-    *out = v;
-    return true;
-}
 
 /* ---- xenstore ---- */
 

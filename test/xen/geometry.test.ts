@@ -17,7 +17,7 @@ describe("xen: display geometry from a device module is checked where it is used
     const x = process.env.STUBDOM_XEN_SRC ? relative(ROOT, process.env.STUBDOM_XEN_SRC) : "runtime/xen";
     const c = process.env.STUBDOM_CORE_SRC ? relative(ROOT, process.env.STUBDOM_CORE_SRC) : "runtime/core";
     h = buildHarness("geometry_host",
-      ["test/xen/geometry_host.c", "test/xen/frontend_fakes.c", "test/xen/check.c", "runtime/xen/ring_check.c", "runtime/xen/xenbus.c",
+      ["test/xen/geometry_host.c", "test/xen/frontend_fakes.c", "test/xen/check.c", "runtime/xen/str_extra.c", "runtime/xen/ring_check.c", "runtime/xen/xenbus.c",
         `${x}/vfb.c`, `${x}/vram.c`, `${c}/imports.c`, `${c}/claims.c`, `${c}/format.c`, `${c}/ranges.c`],
       ["test/xen", `-I${x}`, "-Iruntime/xen", `-I${c}`, `-I${c}/wasm2c`, "-mno-red-zone"]);
   });

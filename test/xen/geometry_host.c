@@ -216,15 +216,8 @@ static void case_dirty_vram(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
-        return 2;
-    if (!strcmp(argv[1], "surface"))
-        case_surface();
-    else if (!strcmp(argv[1], "vfb"))
-        case_vfb_direct();
-    else if (!strcmp(argv[1], "dirty-vram"))
-        case_dirty_vram();
-    else
-        return 2;
-    return 0;
+    static const struct check_case cases[] = {
+        { "surface", case_surface }, { "vfb", case_vfb_direct }, { "dirty-vram", case_dirty_vram },
+    };
+    return argc == 2 ? CHECK_CASES(argv[1], cases) : 2;
 }

@@ -439,7 +439,7 @@ int main(int argc, char **argv)
         return 2;
     }
     image = argv[2];
-    static const struct { const char *name; void (*run)(void); } cases[] = {
+    static const struct check_case cases[] = {
         { "handshake", case_handshake }, { "read", case_read }, { "write", case_write },
         { "read-only", case_read_only }, { "bad-requests", case_bad_requests },
         { "ring-bounds", case_ring_bounds }, { "close", case_close }, { "many-pages", case_many_pages },
@@ -447,11 +447,5 @@ int main(int argc, char **argv)
         { "ring-fuzz", case_ring_fuzz }, { "untrusted-nodes", case_untrusted_nodes },
     };
     alarm(60);   /* a backend that spins is a failure, not a hang */
-    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (!strcmp(cases[i].name, argv[1])) {
-            cases[i].run();
-            return 0;
-        }
-    fprintf(stderr, "no case %s\n", argv[1]);
-    return 2;
+    return CHECK_CASES(argv[1], cases);
 }

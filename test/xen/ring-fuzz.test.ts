@@ -22,7 +22,7 @@ describe("xen: the stub domain's PV frontends against hostile ring indexes (issu
   before(() => {
     const x = xenSource();
     h = buildHarness("ring_fuzz_host",
-      ["test/xen/ring_fuzz_host.c", "test/xen/frontend_fakes.c", "test/xen/check.c", "runtime/xen/ring_check.c", "runtime/xen/xenbus.c",
+      ["test/xen/ring_fuzz_host.c", "test/xen/frontend_fakes.c", "test/xen/check.c", "runtime/xen/str_extra.c", "runtime/xen/ring_check.c", "runtime/xen/xenbus.c",
         ...["netfront", "blkfront", "pvcons", "vchan", "vfb", "vkbd"].map((f) => `${x}/${f}.c`)],
       ["test/xen", `-I${x}`, "-Iruntime/xen", "-Iruntime/core", "-mno-red-zone"]);
   });

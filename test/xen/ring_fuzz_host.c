@@ -471,26 +471,17 @@ static void case_vfb(int which)
           "a hostile %s disconnects the vfb (state 5, logged)", which ? "out_cons" : "in_prod");
 }
 
+static void case_vfb_in(void) { case_vfb(0); }
+static void case_vfb_out(void) { case_vfb(1); }
+
 int main(int argc, char **argv)
 {
+    static const struct check_case cases[] = {
+        { "blkfront", case_blkfront }, { "netfront", case_netfront }, { "pvcons", case_pvcons }, { "vchan", case_vchan },
+        { "vkbd", case_vkbd }, { "vfb-in", case_vfb_in }, { "vfb-out", case_vfb_out },
+    };
     if (argc < 2)
         return 2;
     fuzz_seed(argc > 2 ? strtoull(argv[2], 0, 0) : 17);
-    if (!strcmp(argv[1], "blkfront"))
-        case_blkfront();
-    else if (!strcmp(argv[1], "netfront"))
-        case_netfront();
-    else if (!strcmp(argv[1], "pvcons"))
-        case_pvcons();
-    else if (!strcmp(argv[1], "vchan"))
-        case_vchan();
-    else if (!strcmp(argv[1], "vkbd"))
-        case_vkbd();
-    else if (!strcmp(argv[1], "vfb-in"))
-        case_vfb(0);
-    else if (!strcmp(argv[1], "vfb-out"))
-        case_vfb(1);
-    else
-        return 2;
-    return 0;
+    return CHECK_CASES(argv[1], cases);
 }

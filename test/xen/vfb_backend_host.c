@@ -184,16 +184,9 @@ static void case_untrusted_nodes(void)
 
 int main(int argc, char **argv)
 {
+    static const struct check_case cases[] = {
+        { "connect", case_connect }, { "ring-fuzz", case_ring_fuzz }, { "untrusted-nodes", case_untrusted_nodes },
+    };
     alarm(60);   /* a backend that spins is a failure, not a hang */
-    if (argc != 2)
-        return 2;
-    if (!strcmp(argv[1], "connect"))
-        case_connect();
-    else if (!strcmp(argv[1], "ring-fuzz"))
-        case_ring_fuzz();
-    else if (!strcmp(argv[1], "untrusted-nodes"))
-        case_untrusted_nodes();
-    else
-        return 2;
-    return 0;
+    return argc == 2 ? CHECK_CASES(argv[1], cases) : 2;
 }

@@ -274,15 +274,6 @@ static void case_vkbd(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2)
-        return 2;
-    if (!strcmp(argv[1], "frames"))
-        case_frames();
-    else if (!strcmp(argv[1], "limits"))
-        case_limits();
-    else if (!strcmp(argv[1], "vkbd"))
-        case_vkbd();
-    else
-        return 2;
-    return 0;
+    static const struct check_case cases[] = { { "frames", case_frames }, { "limits", case_limits }, { "vkbd", case_vkbd } };
+    return argc == 2 ? CHECK_CASES(argv[1], cases) : 2;
 }
