@@ -91,6 +91,8 @@ static unsigned log_count(const char *what)
     "-device", model ",id=nic" #n ",netdev=net" #n ",mac=" mac, "-netdev",                                         \
         "type=tap,id=net" #n ",ifname=vif5." #n "-emu,br=xenbr0,script=no,downscript=no"
 #define BASE(cfg) "pci(pci)=pm=on cmos(cmos)=" cfg " uart(uart)=base=0x3f8 ps2(ps2)=- ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none"
+/* -machine xenfv: the Xen platform device at 00:02.0 (devices.conf's "if xenfv" line) */
+#define PLATFORM " xenplatform(xenplatform)=bdf=00:02.0"
 
 static void run(const char *name)
 {
@@ -98,7 +100,7 @@ static void run(const char *name)
         static const char *const a[] = { HEAD, "-device", "cirrus-vga,vgamem_mb=8", "-boot", "order=cda", "-net", "none",
                                          XENFV, "-m", "504", HDA, 0 };
         const struct dm_machine *m = machine_of(a);
-        set_is(BASE("ram_mb=504,cpus=1,boot=cda") " vga(vga)=vram_mb=8,bdf=00:03.0");
+        set_is(BASE("ram_mb=504,cpus=1,boot=cda") PLATFORM " vga(vga)=vram_mb=8,bdf=00:03.0");
         check(m->xenfv && !strcmp(m->platform_bdf, "00:02.0"), "xenfv: the platform device's slot 00:02.0 is left free");
         has_log("vga=\"cirrus\": there is no Cirrus model: std VGA (Bochs VBE) instead, with the 8 MiB libxl counted");
         check(!strstr(logbuf, "not served"), "nothing unserved");
@@ -108,19 +110,19 @@ static void run(const char *name)
                                          "496", HDA, "-drive", "if=none,readonly=on,id=ide-5632,file=/dev/xvdc,format=host_device",
                                          "-device", "ide-cd,id=ide-5632,drive=ide-5632,bus=ide.1,unit=0", 0 };
         machine_of(a);
-        set_is(BASE("ram_mb=496,cpus=1,boot=d") " vga(vga)=vram_mb=16,bdf=00:03.0");
+        set_is(BASE("ram_mb=496,cpus=1,boot=d") PLATFORM " vga(vga)=vram_mb=16,bdf=00:03.0");
         check(!strstr(logbuf, "not served") && !strstr(logbuf, "refused"), "the CD is served, nothing refused");
     } else if (!strcmp(name, "vga-none-one-vif")) {   /* vga="none", one e1000 vif */
         static const char *const a[] = { HEAD, "-boot", "order=cda", NIC(0, "e1000", "00:16:3e:01:02:03"), XENFV, "-m", "512", HDA, 0 };
         const struct dm_machine *m = machine_of(a);
-        set_is(BASE("ram_mb=512,cpus=1,boot=cda") " nic0(e1000)=bdf=00:03.0,mac=00:16:3e:01:02:03,link=up");
+        set_is(BASE("ram_mb=512,cpus=1,boot=cda") PLATFORM " nic0(e1000)=bdf=00:03.0,mac=00:16:3e:01:02:03,link=up");
         check(m->vgamem_mb == 0 && m->nnics == 1 && m->nics[0].devid == 0, "no VGA, one NIC (vif 0)");
         check(!strstr(logbuf, "not served"), "the -netdev is the vif: served");
     } else if (!strcmp(name, "two-vifs")) {   /* stdvga + an e1000 and a default-model (rtl8139) vif */
         static const char *const a[] = { HEAD, "-device", "VGA,vgamem_mb=16", "-boot", "order=cda", NIC(0, "e1000", "52:54:00:12:34:56"),
                                          NIC(1, "rtl8139", "52:54:00:12:34:57"), XENFV, "-m", "1024", HDA, 0 };
         const struct dm_machine *m = machine_of(a);
-        set_is(BASE("ram_mb=1024,cpus=1,boot=cda") " vga(vga)=vram_mb=16,bdf=00:03.0"
+        set_is(BASE("ram_mb=1024,cpus=1,boot=cda") PLATFORM " vga(vga)=vram_mb=16,bdf=00:03.0"
                " nic0(e1000)=bdf=00:04.0,mac=52:54:00:12:34:56,link=up nic1(e1000)=bdf=00:05.0,mac=52:54:00:12:34:57,link=up");
         check(m->nics[1].devid == 1, "the second NIC is vif 1");
         has_log("nic1: model rtl8139 is not served: an e1000 instead");
@@ -130,14 +132,14 @@ static void run(const char *name)
                                          "-boot", "order=cda", "-net", "none", XENFV, "-m", "256", HDA, 0 };
         const struct dm_machine *m = machine_of(a);
         set_is("pci(pci)=pm=on cmos(cmos)=ram_mb=256,cpus=1,boot=cda uart(uart)=base=0x3f8 com2(uart)=base=0x2f8 ps2(ps2)=-"
-               " ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none vga(vga)=vram_mb=16,bdf=00:03.0");
+               " ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none" PLATFORM " vga(vga)=vram_mb=16,bdf=00:03.0");
         check(m->nserials == 2, "two serial ports");
     } else if (!strcmp(name, "serial-five")) {   /* serial = [5 entries]: COM1-COM4, the fifth refused */
         static const char *const a[] = { HEAD, "-serial", "/dev/hvc3", "-serial", "/dev/hvc4", "-serial", "/dev/hvc5", "-serial",
                                          "/dev/hvc6", "-serial", "/dev/hvc7", "-net", "none", XENFV, "-m", "256", HDA, 0 };
         machine_of(a);
         set_is("pci(pci)=pm=on cmos(cmos)=ram_mb=256,cpus=1,boot=cda uart(uart)=base=0x3f8 com2(uart)=base=0x2f8 com3(uart)=base=0x3e8"
-               " com4(uart)=base=0x2e8 ps2(ps2)=- ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none");
+               " com4(uart)=base=0x2e8 ps2(ps2)=- ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none" PLATFORM);
         has_log("-serial /dev/hvc7 refused: a PC has four serial ports (COM1-COM4)");
     } else if (!strcmp(name, "no-platform")) {   /* xen_platform_pci=0: machine pc, VGA and the NIC one slot lower */
         static const char *const a[] = { HEAD, "-device", "VGA,vgamem_mb=16", "-boot", "order=cda", NIC(0, "e1000", "52:54:00:aa:bb:cc"),
@@ -160,7 +162,7 @@ static void run(const char *name)
                                          HDA, "-usb", "-device", "xen-pvdevice,device-id=0xc000", 0 };
         const struct dm_machine *m = machine_of(a);
         set_is("pci(pci)=pm=off cmos(cmos)=ram_mb=512,cpus=2,boot=cda uart(uart)=base=0x3f8 ps2(ps2)=-"
-               " ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none vga(vga)=vram_mb=16,bdf=00:03.0");
+               " ide(ide)=hda=disk,hdb=none,hdc=none,hdd=none" PLATFORM " vga(vga)=vram_mb=16,bdf=00:03.0");
         check(!m->acpi, "-no-acpi: no PM function");
         has_log("dm-argv: not served (5): -k de; -usb; -usbdevice tablet; -soundhw hda; -device xen-pvdevice,device-id=0xc000\n");
         check(log_count("not served") == 1, "listed once, -usb once");
@@ -170,7 +172,7 @@ static void run(const char *name)
                                          "file=/dev/xvda,id=scsi0-hd0,format=host_device,if=none,readonly=off,cache=writeback",
                                          "-device", "scsi-hd,drive=scsi0-hd0,scsi-id=0", 0 };
         machine_of(a);
-        set_is(BASE("ram_mb=512,cpus=1,boot=c") " vga(vga)=vram_mb=16,bdf=00:04.0 nic0(e1000)=bdf=00:05.0,mac=52:54:00:12:34:56,link=up");
+        set_is(BASE("ram_mb=512,cpus=1,boot=c") PLATFORM " vga(vga)=vram_mb=16,bdf=00:04.0 nic0(e1000)=bdf=00:05.0,mac=52:54:00:12:34:56,link=up");
         has_log("not served (2): -device lsi53c895a; -device scsi-hd,drive=scsi0-hd0,scsi-id=0");
     } else if (!strcmp(name, "odd-sizes")) {   /* videoram=20, boot="ndc", five vifs: 4 NICs, the fifth refused */
         static const char *const a[] = { HEAD, "-device", "VGA,vgamem_mb=20", "-boot", "order=ndc", NIC(0, "e1000", "52:54:00:00:00:00"),

@@ -79,6 +79,7 @@ int core_timer_arm(struct core *r, struct core_device *d, int32_t id, uint64_t d
 void core_timer_cancel(struct core *r, struct core_device *d, int32_t id) { (void)r, (void)d, (void)id; }
 void core_defer_blk_done(struct core *r, struct core_device *d, int32_t tag, int32_t status) { (void)r, (void)d, (void)tag, (void)status; }
 void core_defer_chr_pump(struct core *r, struct core_device *d) { (void)r, (void)d; }
+void core_defer_unplug(struct core *r, struct core_device *from, uint32_t mask) { (void)r, (void)from, (void)mask; }
 
 /* the import under test (runtime/core/imports.c; wasm2c's name for host.display_set_surface) */
 void Z_hostZ_display_set_surface(struct Z_host_instance_t *h, uint32_t kind, uint32_t width, uint32_t height,
