@@ -202,7 +202,8 @@ void kernel_main(struct start_info *si)
         if (qmp_chan.active) {
             char in[512];
             size_t n;
-            while ((n = vchan_read(&qmp_chan, in, sizeof in)) > 0)
+            /* at most a few rings' worth per pass: a peer that keeps writing cannot hold the loop */
+            for (unsigned reads = 0; reads < 8 && (n = vchan_read(&qmp_chan, in, sizeof in)) > 0; reads++)
                 qmp_input(&qmp, in, n);
             while (qmp.out_len) {
                 size_t w = vchan_write(&qmp_chan, qmp.out, qmp.out_len);
