@@ -80,7 +80,12 @@ fi
 
 # --- bochs DRM: bound to our VGA, a mode set, text on the framebuffer console -----------------
 if wait_for 50 test -e /sys/class/graphics/fb0; then
-  drv=$(basename "$(readlink /sys/bus/pci/devices/0000:00:02.0/driver)")
+  # our VGA (1234:1111) wherever the machine put it: 00:02.0 on the development host, 00:03.0
+  # under Xen's xenfv (the platform device takes 00:02.0)
+  drv=
+  for d in /sys/bus/pci/devices/*; do
+    [ "$(cat "$d/vendor")" = 0x1234 ] && [ "$(cat "$d/device")" = 0x1111 ] && drv=$(basename "$(readlink "$d/driver")")
+  done
   size=$(cat /sys/class/graphics/fb0/virtual_size)
   name=$(cat /sys/class/graphics/fb0/name)
   if [ "$drv" = bochs-drm ]; then check drm ok "driver=$drv fb=$name mode=$size"; else check drm fail "driver=$drv fb=$name"; fi
