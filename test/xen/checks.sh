@@ -71,7 +71,7 @@ check_bootsector() {
   check "QMP query-cpus-fast (xl list -l)"        '^@@ LIST-L ok'
   check "ioreq server enabled (dm_op)"            'ioreq server enabled'
   check "devices instantiated (runtime/core + wasm2c)" 'devices: [1-9][0-9]* running, 0 refused'
-  check "VGA BIOS loaded from stubdom.mod"        'VGA BIOS from stubdom.mod'
+  check "VGA BIOS loaded from stubdom.mod"        'option ROM from stubdom.mod.s vgabios'
   check "hvmloader/SeaBIOS enumerated our PCI functions" "\(d${G:-x}\) .*Found [1-9][0-9]* PCI devices"
   check "SeaBIOS ran our VGA option ROM"          "\(d${G:-x}\) .*option rom at c000"
   check "VRAM (the LFB BAR) placed in the guest's physmap" 'vram: [0-9]+ KiB at guest [0-9a-f]+ are guest frames'
